@@ -22,7 +22,6 @@ const NANOS_PER_UNIT: Readonly<Record<string, bigint>> = {
 }
 
 const MAX_NANOS = 2n ** 63n - 1n
-const MIN_NANOS = -(2n ** 63n)
 
 /** One number-with-unit component: integer part, optional fraction, unit letters. */
 const COMPONENT = /^(\d*)(?:\.(\d*))?([^\d.]+)/
