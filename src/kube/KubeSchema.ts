@@ -36,8 +36,8 @@ import {
 } from "./ModelDecoder.ts"
 import type { TypeRef } from "./ModelType.ts"
 
-export { fieldType } from "./ModelType.ts"
 export { lenient, patchLenient, patchStrict, strict } from "./ModelDecoder.ts"
+export { fieldType } from "./ModelType.ts"
 
 /** A schema whose decoded type is `T` and whose input is any JSON value. */
 export type KubeSchema<T> = Schema.declareConstructor<T, T, readonly []>
