@@ -168,6 +168,7 @@ const typeKey = (type: TypeRef): string => {
   switch (type.kind) {
     case "array":
     case "map":
+    case "patch":
       return `${type.kind}<${typeKey(type.of)}>`
     case "model":
       return `model:${type.name}`
@@ -202,7 +203,9 @@ const decoderFor = (type: TypeRef, mode: DecodeMode): Decoder => {
         ? arrayDecoder(decoderFor(type.of, mode))
         : type.kind === "map"
           ? mapDecoder(decoderFor(type.of, mode), type.of, mode)
-          : (scalarDecoder(type) ?? missingDecoder)
+          : type.kind === "patch"
+            ? decoderFor(type.of, mode.unknownKeys === "error" ? patchStrict : patchLenient)
+            : (scalarDecoder(type) ?? missingDecoder)
   cache.set(key, compiled)
   return compiled
 }

@@ -22,6 +22,8 @@ export type TypeRef =
   | { readonly kind: "array"; readonly of: TypeRef }
   | { readonly kind: "map"; readonly of: TypeRef }
   | { readonly kind: "model"; readonly name: string }
+  /** The inner value is a strategic merge patch (directives and `null`s kept). */
+  | { readonly kind: "patch"; readonly of: TypeRef }
 
 /** One key of a model object. */
 export interface FieldSpec {
@@ -143,6 +145,7 @@ const elementModel = (type: TypeRef): string | undefined => {
   switch (type.kind) {
     case "array":
     case "map":
+    case "patch":
       return elementModel(type.of)
     case "model":
       return type.name
