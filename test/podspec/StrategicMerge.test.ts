@@ -1,5 +1,5 @@
-import type { V1PodSpec } from "@kubernetes/client-node"
 import { assert, describe, it } from "@effect/vitest"
+import type { V1PodSpec } from "@kubernetes/client-node"
 import { Result } from "effect"
 import {
   applyContainerPatch,
@@ -47,9 +47,10 @@ describe("StrategicMerge", () => {
     })
 
     it("puts a new container before an unnamed original one", () => {
-      const original: V1PodSpec = { containers: [{ image: "alpine" }] }
-      const result = succeeds(original, { containers: [{ name: "my-cool-container", image: "x" }] })
-      assert.deepStrictEqual(result.containers, [
+      // The type demands a name; a spec read from YAML may still lack one.
+      const unnamed = JSON.parse('{"containers": [{"image": "alpine"}]}') as V1PodSpec
+      const result = succeeds(unnamed, { containers: [{ name: "my-cool-container", image: "x" }] })
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(result.containers)), [
         { name: "my-cool-container", image: "x" },
         { image: "alpine" },
       ])
