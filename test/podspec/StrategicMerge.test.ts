@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { V1PodSpec } from "@kubernetes/client-node"
 import { Result } from "effect"
+import fc from "fast-check"
 import {
   applyContainerPatch,
   applyPodSpecPatch,
@@ -356,6 +357,135 @@ describe("StrategicMerge", () => {
       const error = fails(spec("a"), ["x"])
       assert.strictEqual(error.path, "")
       assert.strictEqual(error.message, "expected an object, got a list")
+    })
+  })
+
+  describe("applyPodSpecPatch properties", () => {
+    const keysOf = <A>(list: ReadonlyArray<A> | undefined, key: (a: A) => unknown) =>
+      (list ?? []).map(key)
+    const isUnique = (keys: ReadonlyArray<unknown>) => new Set(keys).size === keys.length
+
+    const envVar = fc.record({
+      name: fc.constantFrom("A", "B", "C", "D"),
+      value: fc.string({ maxLength: 3 }),
+    })
+    const mount = fc.record({
+      name: fc.constantFrom("ws", "cache"),
+      mountPath: fc.constantFrom("/a", "/b", "/c"),
+    })
+    const container = (unique: boolean) =>
+      fc.record(
+        {
+          name: fc.constantFrom("a", "b", "c", "d", "e", "f"),
+          image: fc.constantFrom("alpine", "golang:1.23", "busybox"),
+          command: fc.array(fc.constantFrom("sh", "-c", "make"), { maxLength: 2 }),
+          env: unique
+            ? fc.uniqueArray(envVar, { selector: (e) => e.name, maxLength: 3 })
+            : fc.array(envVar, { maxLength: 3 }),
+          volumeMounts: unique
+            ? fc.uniqueArray(mount, { selector: (m) => m.mountPath, maxLength: 3 })
+            : fc.array(mount, { maxLength: 3 }),
+        },
+        { requiredKeys: ["name"] },
+      )
+    const volume = fc.oneof(
+      fc.record({ name: fc.constantFrom("ws", "cache", "tmp"), emptyDir: fc.constant({}) }),
+      fc.record({
+        name: fc.constantFrom("ws", "cache", "tmp"),
+        hostPath: fc.record({ path: fc.constantFrom("/x", "/y") }),
+      }),
+    )
+    const original: fc.Arbitrary<V1PodSpec> = fc.record(
+      {
+        containers: fc.uniqueArray(container(true), { selector: (c) => c.name, maxLength: 5 }),
+        volumes: fc.uniqueArray(volume, { selector: (v) => v.name, maxLength: 3 }),
+        nodeSelector: fc.dictionary(fc.constantFrom("zone", "disk"), fc.string({ maxLength: 2 })),
+        serviceAccountName: fc.string({ maxLength: 3 }),
+      },
+      { requiredKeys: ["containers"] },
+    )
+    // Directive-free patches, which may name one element twice.
+    const patch = fc.record(
+      {
+        containers: fc.array(container(false), { maxLength: 4 }),
+        volumes: fc.array(volume, { maxLength: 3 }),
+        nodeSelector: fc.dictionary(fc.constantFrom("zone", "arch"), fc.string({ maxLength: 2 })),
+        serviceAccountName: fc.string({ maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    )
+
+    it("never yields two elements with the same merge key", () => {
+      fc.assert(
+        fc.property(original, patch, (spec, p) => {
+          const result = succeeds(spec, p)
+          assert.isTrue(isUnique(keysOf(result.containers, (c) => c.name)))
+          assert.isTrue(isUnique(keysOf(result.volumes, (v) => v.name)))
+          for (const c of result.containers) {
+            assert.isTrue(isUnique(keysOf(c.env, (e) => e.name)))
+            assert.isTrue(isUnique(keysOf(c.volumeMounts, (m) => m.mountPath)))
+          }
+        }),
+      )
+    })
+
+    it("keeps every key of the original and the patch", () => {
+      fc.assert(
+        fc.property(original, patch, (spec, p) => {
+          const result = succeeds(spec, p)
+          const expected = new Set([
+            ...keysOf(spec.containers, (c) => c.name),
+            ...keysOf(p.containers, (c) => c.name),
+          ])
+          assert.deepStrictEqual(new Set(keysOf(result.containers, (c) => c.name)), expected)
+        }),
+      )
+    })
+
+    it("gives the same result when the same patch applies twice", () => {
+      fc.assert(
+        fc.property(original, patch, (spec, p) => {
+          const once = succeeds(spec, p)
+          assert.deepStrictEqual(succeeds(once, p), once)
+        }),
+      )
+    })
+
+    it("returns the original for the empty patch", () => {
+      fc.assert(
+        fc.property(original, (spec) => {
+          assert.deepStrictEqual(succeeds(spec, {}), spec)
+        }),
+      )
+    })
+
+    it("keeps the relative order of the elements only the original has", () => {
+      fc.assert(
+        fc.property(original, patch, (spec, p) => {
+          const patched = new Set(keysOf(p.containers, (c) => c.name))
+          const originalOnly = keysOf(spec.containers, (c) => c.name).filter(
+            (name) => !patched.has(name),
+          )
+          const result = keysOf(succeeds(spec, p).containers, (c) => c.name)
+          assert.deepStrictEqual(
+            result.filter((name) => originalOnly.includes(name)),
+            originalOnly,
+          )
+        }),
+      )
+    })
+
+    it("keeps the patch's order among the elements the patch names", () => {
+      fc.assert(
+        fc.property(original, patch, (spec, p) => {
+          const patchOrder = [...new Set(keysOf(p.containers, (c) => c.name))]
+          const result = keysOf(succeeds(spec, p).containers, (c) => c.name)
+          assert.deepStrictEqual(
+            result.filter((name) => patchOrder.includes(name)),
+            patchOrder,
+          )
+        }),
+      )
     })
   })
 
