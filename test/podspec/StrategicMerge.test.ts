@@ -269,6 +269,13 @@ describe("StrategicMerge", () => {
       assert.deepStrictEqual(names(result.containers), ["b", "a", "c"])
     })
 
+    it("slots elements $setElementOrder leaves out by their original position", () => {
+      const result = succeeds(spec("a", "b"), {
+        "$setElementOrder/containers": [{ name: "b" }],
+      })
+      assert.deepStrictEqual(names(result.containers), ["a", "b"])
+    })
+
     it("removes values from a list of scalars with $deleteFromPrimitiveList", () => {
       const original: V1PodSpec = { containers: [{ name: "a", args: ["-v", "--x", "-v", "y"] }] }
       const result = succeeds(original, {
