@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { isQuantity, parseQuantity, quantityError } from "../../src/kube/Quantity.ts"
 
-const valueOf = (text: string): number | undefined => {
+const quantityValue = (text: string): number | undefined => {
   const result = parseQuantity(text)
   return "quantity" in result ? result.quantity.value : undefined
 }
@@ -30,7 +30,7 @@ describe("Quantity", () => {
         ["3u", 3e-6],
       ]
       for (const [text, value] of table) {
-        const parsed = valueOf(text)
+        const parsed = quantityValue(text)
         assert.isDefined(parsed, text)
         assert.closeTo(parsed ?? Number.NaN, value, Math.abs(value) * 1e-12, text)
       }
