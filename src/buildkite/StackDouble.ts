@@ -69,18 +69,21 @@ interface CallSite {
   readonly path: string
 }
 
-/** Plays the scripted fault of this call, if any, as the HTTP client would report it. */
+/**
+ * Plays the scripted fault of this call, if any, as the HTTP client would report it.
+ * Succeeds with the `Retry-After` of a 2xx fault, which rides on the normal answer.
+ */
 const playFault = (
   site: CallSite,
   fault: Fault | undefined,
-): Effect.Effect<void, BuildkiteApiError> => {
-  if (fault === undefined) return Effect.void
+): Effect.Effect<number | undefined, BuildkiteApiError> => {
+  if (fault === undefined) return Effect.succeed(undefined)
   const base = { operation: site.operation, method: site.method, path: site.path }
   const retryAfter =
     fault.retryAfterSeconds === undefined
       ? {}
       : { retryAfterMillis: fault.retryAfterSeconds * 1000 }
-  const outcome = Effect.suspend((): Effect.Effect<void, BuildkiteApiError> => {
+  const outcome = Effect.suspend((): Effect.Effect<number | undefined, BuildkiteApiError> => {
     if (fault.reset === true) {
       return Effect.fail(apiError({ ...base, reason: "Transport", detail: "no response" }))
     }
@@ -101,7 +104,7 @@ const playFault = (
         apiError({ ...base, reason: "Decode", detail: "unexpected response body" }),
       )
     }
-    return Effect.void
+    return Effect.succeed(retryAfter.retryAfterMillis)
   })
   return fault.latencyMillis === undefined
     ? outcome
@@ -112,12 +115,12 @@ const playFault = (
 const serve = <A>(
   model: StackModel,
   site: CallSite,
-  answer: (nowMillis: number) => A | Refusal,
+  answer: (nowMillis: number, retryAfterMillis: number | undefined) => A | Refusal,
 ): Effect.Effect<A, BuildkiteApiError> =>
   Effect.gen(function* () {
-    yield* playFault(site, model.takeFault(site.operation))
+    const retryAfterMillis = yield* playFault(site, model.takeFault(site.operation))
     const now = yield* Clock.currentTimeMillis
-    const result = answer(now)
+    const result = answer(now, retryAfterMillis)
     if (isRefusal(result)) {
       return yield* apiError({
         ...site,
@@ -150,7 +153,12 @@ export const makeDoubleTransport = (model: StackModel): StackTransport => ({
         method: "GET",
         path: stackPath(query.stackKey, "scheduled-jobs"),
       },
-      (now) => model.scheduledJobs(query, now),
+      (now, retryAfterMillis) => {
+        const page = model.scheduledJobs(query, now)
+        return isRefusal(page) || retryAfterMillis === undefined
+          ? page
+          : { ...page, retryAfterMillis }
+      },
     ),
   reserveJobs: (stackKey, uuids, expirySeconds) =>
     serve(
