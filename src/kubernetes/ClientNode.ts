@@ -23,8 +23,8 @@ import {
   retryAfterFromHeader,
   type Subject,
 } from "./errors.ts"
-import { ignoreNotFound } from "./idempotent.ts"
 import { informer } from "./Informer.ts"
+import { ignoreNotFound } from "./idempotent.ts"
 import { makeRateLimiter, type RateLimiterOptions } from "./RateLimiter.ts"
 import { decodeSecret } from "./Secrets.ts"
 import { stripJob, stripPod } from "./Strip.ts"

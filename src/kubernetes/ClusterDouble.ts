@@ -29,8 +29,8 @@ import {
 import { StatusFailure } from "./cluster/StatusFailure.ts"
 import type { Store } from "./cluster/Store.ts"
 import { fromStatus, type KubernetesError, NetworkError } from "./errors.ts"
-import { ignoreNotFound } from "./idempotent.ts"
 import { informer } from "./Informer.ts"
+import { ignoreNotFound } from "./idempotent.ts"
 import { decodeSecret } from "./Secrets.ts"
 import { stripJob, stripPod } from "./Strip.ts"
 

@@ -90,5 +90,7 @@ export const matchesLabels = (
     if (requirement.op === "exists") return value !== undefined
     if (requirement.op === "absent") return value === undefined
     if (requirement.op === "in") return value !== undefined && requirement.values.includes(value)
-    return value === undefined || !requirement.values.includes(value)
+    return (
+      requirement.op === "notin" && (value === undefined || !requirement.values.includes(value))
+    )
   })
