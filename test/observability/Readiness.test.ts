@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer, Logger } from "effect"
 import { makeReport, Readiness } from "../../src/observability/Readiness.ts"
 
 const withReadiness = <A, E>(self: Effect.Effect<A, E, Readiness>) =>
-  Effect.provide(self, Readiness.layer)
+  Effect.provide(self, Layer.merge(Readiness.layer, Logger.layer([])))
 
 describe("Readiness", () => {
   describe("makeReport", () => {
