@@ -75,6 +75,13 @@ describe("chart config", () => {
       })
     })
 
+    it("decodes for the example config file given as config", async () => {
+      const example = parse(
+        await readFile(new URL("../../examples/config.yaml", import.meta.url), "utf8"),
+      )
+      decodes(configFile(await render({ ...token, config: example })))
+    })
+
     it("decodes for the original chart's values file", async () => {
       const values = parse(
         await readFile(new URL("fixtures/original-values.yaml", import.meta.url), "utf8"),
