@@ -2,6 +2,7 @@
  * Sub-command dispatch for the `agent-stack-k8s` binary.
  */
 import { version } from "../version.ts"
+import { runControllerCommand } from "./controller.ts"
 
 const usage = `agent-stack-k8s ${version}: runs Buildkite jobs as Kubernetes Jobs
 
@@ -24,8 +25,16 @@ export const runCli = (argv: ReadonlyArray<string>): void => {
     case "-h":
       process.stdout.write(usage)
       return
+    case "controller":
+      runControllerCommand(rest)
+      return
     default:
-      process.stderr.write(`Command not built yet: ${command ?? "controller"} ${rest.join(" ")}\n`)
+      // Flags without a sub-command run the controller, as the original does.
+      if (command === undefined || command.startsWith("-")) {
+        runControllerCommand(argv)
+        return
+      }
+      process.stderr.write(`Command not built yet: ${command} ${rest.join(" ")}\n`)
       process.exitCode = 1
   }
 }
