@@ -48,6 +48,9 @@ const toProblem = (issue: {
         (suggestion === undefined ? "" : `; did you mean ${JSON.stringify(suggestion)}?`),
     }
   }
+  // The Kubernetes Schemas report a missing field at its parent; name the field itself.
+  const missing = /^missing required field "([^"]+)"$/.exec(issue.message)
+  if (missing?.[1] !== undefined) return { path: `${path}.${missing[1]}`, message: "is required" }
   return { path, message: issue.message }
 }
 
