@@ -1,0 +1,255 @@
+/**
+ * A local fake of the kube-apiserver subset the controller uses, on 127.0.0.1 and an
+ * ephemeral port, backed by the same in-memory cluster as `Kubernetes.layerTest`: Jobs,
+ * Pods, PodTemplates, Secrets, Events and Leases with label and field selectors,
+ * `watch=true` NDJSON streams (headers flushed at once; a too-old resourceVersion gets an
+ * `ERROR` event with a 410 Status), `Status` bodies for failures, and the cluster's fault
+ * script (statuses, latency, connection resets).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node"
+import { Effect, FiberSet, type Scope } from "effect"
+import { type Cluster, type ClusterOptions, makeCluster } from "../kubernetes/cluster/Cluster.ts"
+import { faultMessage, faultReason } from "../kubernetes/cluster/Faults.ts"
+import { jobs, pods } from "../kubernetes/cluster/Resources.ts"
+import { StatusFailure } from "../kubernetes/cluster/StatusFailure.ts"
+import { type Route, route } from "./kube/routes.ts"
+
+export interface KubeApiFake {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  /** The cluster behind it: store, fault script, outcomes. */
+  readonly cluster: Cluster
+  /** A KubeConfig pointing at the fake (plain HTTP, so `skipTLSVerify` is set). */
+  readonly kubeConfig: (namespace: string) => KubeConfig
+  /** The same as kubeconfig YAML, for tools that read a file. */
+  readonly kubeConfigYaml: (namespace: string) => string
+}
+
+const sendJson = (
+  response: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(code, { "content-type": "application/json", ...headers })
+  response.end(JSON.stringify(body))
+}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let text = ""
+    request.setEncoding("utf8")
+    request.on("data", (chunk: string) => {
+      text += chunk
+    })
+    request.on("end", () => resolve(text))
+    request.on("error", reject)
+  })
+
+/** The kubeconfig document for a fake at `url`. */
+export const fakeKubeConfigYaml = (url: string, namespace: string): string =>
+  [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: fake",
+    "  cluster:",
+    `    server: ${url}`,
+    "    insecure-skip-tls-verify: true",
+    "users:",
+    "- name: fake",
+    "  user:",
+    "    token: fake-token",
+    "contexts:",
+    "- name: fake",
+    "  context:",
+    "    cluster: fake",
+    "    user: fake",
+    `    namespace: ${namespace}`,
+    "current-context: fake",
+    "",
+  ].join("\n")
+
+const serve = (
+  cluster: Cluster,
+  found: Route,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+  text: string,
+) => {
+  const { store } = cluster
+  const { resource, namespace } = found
+  const name = found.name ?? ""
+  const body = (): KubernetesObject => {
+    try {
+      return JSON.parse(text) as KubernetesObject
+    } catch {
+      throw new StatusFailure(
+        400,
+        "BadRequest",
+        `the request body is not valid JSON: ${text.slice(0, 80)}`,
+      )
+    }
+  }
+  const selectors = {
+    ...(url.searchParams.has("labelSelector")
+      ? { labelSelector: url.searchParams.get("labelSelector") ?? "" }
+      : {}),
+    ...(url.searchParams.has("fieldSelector")
+      ? { fieldSelector: url.searchParams.get("fieldSelector") ?? "" }
+      : {}),
+  }
+  switch (found.verb) {
+    case "get":
+      return sendJson(response, 200, store.get(resource, namespace, name))
+    case "list": {
+      const listed = store.list(resource, namespace, selectors)
+      return sendJson(response, 200, {
+        apiVersion: resource.group === "" ? "v1" : `${resource.group}/v1`,
+        kind: `${resource.kind}List`,
+        metadata: { resourceVersion: listed.resourceVersion },
+        items: listed.items,
+      })
+    }
+    case "create": {
+      const object = body()
+      return sendJson(
+        response,
+        201,
+        resource === jobs
+          ? cluster.createJob(namespace, object)
+          : store.create(resource, namespace, object),
+      )
+    }
+    case "update":
+      return sendJson(
+        response,
+        200,
+        store.update(resource, namespace, { ...body(), metadata: { ...body().metadata, name } }),
+      )
+    case "delete": {
+      const options = text.length > 0 ? (body() as { propagationPolicy?: string }) : {}
+      const policy =
+        url.searchParams.get("propagationPolicy") ?? options.propagationPolicy ?? "Background"
+      const deleted = store.get(resource, namespace, name)
+      if (resource === jobs)
+        cluster.deleteJob(namespace, name, policy === "Foreground" ? "Foreground" : "Background")
+      else if (resource === pods) cluster.deletePod(namespace, name)
+      else store.remove(resource, namespace, name)
+      return sendJson(response, 200, deleted)
+    }
+    case "watch": {
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "transfer-encoding": "chunked",
+      })
+      // The client's watch promise resolves on the headers: send them before any event.
+      response.flushHeaders()
+      const write = (type: string, object: unknown) =>
+        response.write(`${JSON.stringify({ type, object })}\n`)
+      try {
+        const handle = store.watch(
+          resource,
+          namespace,
+          selectors.labelSelector,
+          url.searchParams.get("resourceVersion") ?? "",
+          (type, object) => write(type, object),
+          () => response.end(),
+        )
+        const seconds = Number(url.searchParams.get("timeoutSeconds") ?? "0")
+        const timer = seconds > 0 ? setTimeout(() => handle.close(), seconds * 1000) : undefined
+        timer?.unref()
+        request.on("close", () => {
+          if (timer !== undefined) clearTimeout(timer)
+          handle.close()
+        })
+      } catch (thrown) {
+        if (!(thrown instanceof StatusFailure)) throw thrown
+        write("ERROR", thrown.toStatus())
+        response.end()
+      }
+      return
+    }
+  }
+}
+
+/** Starts the fake; it stops, with its cluster, when the scope closes. */
+export const makeKubeApiFake = (
+  options: ClusterOptions = {},
+): Effect.Effect<KubeApiFake, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const cluster = yield* makeCluster(options)
+    const run = yield* FiberSet.makeRuntime<never, void, never>()
+
+    const handle = (request: IncomingMessage, response: ServerResponse) =>
+      Effect.gen(function* () {
+        const url = new URL(request.url ?? "/", "http://127.0.0.1")
+        const found = route(request.method ?? "GET", url)
+        if (found === undefined) {
+          return sendJson(
+            response,
+            404,
+            new StatusFailure(
+              404,
+              "NotFound",
+              `the server could not find the requested resource (${request.method} ${url.pathname})`,
+            ).toStatus(),
+          )
+        }
+        const text = yield* Effect.promise(() => readBody(request))
+        const fault = cluster.faults.take(found.operation)
+        if (fault?.latencyMillis !== undefined) yield* Effect.sleep(fault.latencyMillis)
+        if (fault?.reset === true) return request.socket.destroy()
+        if (fault?.status !== undefined) {
+          const status = new StatusFailure(
+            fault.status,
+            faultReason(fault.status),
+            faultMessage(fault),
+          )
+          const headers: Record<string, string> =
+            fault.retryAfterSeconds === undefined
+              ? {}
+              : { "retry-after": String(fault.retryAfterSeconds) }
+          return sendJson(response, fault.status, status.toStatus(), headers)
+        }
+        try {
+          serve(cluster, found, url, request, response, text)
+        } catch (thrown) {
+          const failure =
+            thrown instanceof StatusFailure
+              ? thrown
+              : new StatusFailure(500, "InternalError", String(thrown))
+          sendJson(response, failure.code, failure.toStatus())
+        }
+      })
+
+    const server = createServer((request, response) => {
+      run(handle(request, response))
+    })
+    yield* Effect.acquireRelease(
+      Effect.callback<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.callback<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        }),
+    )
+    const address = server.address() as AddressInfo
+    const url = `http://127.0.0.1:${address.port}`
+
+    return {
+      url,
+      cluster,
+      kubeConfigYaml: (namespace) => fakeKubeConfigYaml(url, namespace),
+      kubeConfig: (namespace) => {
+        const kc = new KubeConfig()
+        kc.loadFromString(fakeKubeConfigYaml(url, namespace))
+        return kc
+      },
+    }
+  })
