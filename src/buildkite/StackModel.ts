@@ -76,6 +76,8 @@ export interface JobRecord {
 /** One recorded call, with the arguments that tests assert on. */
 export interface RecordedCall {
   readonly operation: StackOperation
+  /** The call met a scripted fault; its arguments were not recorded. */
+  readonly faulted?: boolean
   readonly stackKey?: string
   readonly uuids?: ReadonlyArray<string>
   /** Reserve: the expiry sent, absent when the request left it to the server. */
@@ -139,9 +141,12 @@ export class StackModel {
     this.faults.set(operation, queue)
   }
 
-  /** The fault for this call of `operation`, if one is scripted; it is used up. */
+  /** The fault for this call of `operation`, if one is scripted; it is used up and recorded. */
   takeFault(operation: StackOperation): Fault | undefined {
-    return this.faults.get(operation)?.shift()
+    const fault = this.faults.get(operation)?.shift()
+    // Recorded so that tests can count attempts, failed ones included.
+    if (fault !== undefined) this.calls.push({ operation, faulted: true })
+    return fault
   }
 
   clearFaults(): void {
