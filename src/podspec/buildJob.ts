@@ -17,13 +17,13 @@ import { copyAgent } from "./transforms/copyAgent.ts"
 import { dedupeMounts } from "./transforms/dedupeMounts.ts"
 import { imageChecks } from "./transforms/imageChecks.ts"
 import { metadata, skipCheckout } from "./transforms/metadata.ts"
+import { patchedImages } from "./transforms/patchedImages.ts"
 import {
   controllerPatch,
   imageAttribute,
   pluginPatch,
   removeCheckout,
 } from "./transforms/patches.ts"
-import { patchedImages } from "./transforms/patchedImages.ts"
 import { resourceClass } from "./transforms/resourceClass.ts"
 import { restricted } from "./transforms/restricted.ts"
 import { sidecars } from "./transforms/sidecars.ts"

@@ -149,8 +149,8 @@ describe("buildJob", () => {
     it("gives the same Job for the same input and leaves the inputs unchanged", () => {
       const job = structuredClone(baseJob)
       const config = structuredClone(baseConfig)
-      const first = buildJob(job, {}, config, options)
-      const second = buildJob(job, {}, config, options)
+      const first = buildJob(job, { containers: [] }, config, options)
+      const second = buildJob(job, { containers: [] }, config, options)
       assert.deepStrictEqual(first, second)
       assert.deepStrictEqual(job, baseJob)
       assert.deepStrictEqual(config, baseConfig)
@@ -167,7 +167,7 @@ describe("buildJob", () => {
     it("fails with the resource class message when the build cannot complete", () => {
       const result = buildJob(
         { ...baseJob, agentQueryRules: ["queue=kubernetes", "resource_class=huge"] },
-        {},
+        { containers: [] },
         { ...baseConfig, resourceClasses: { small: {} } },
         options,
       )

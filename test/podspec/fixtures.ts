@@ -1,6 +1,7 @@
 /** Shared inputs for the PodSpec engine's tests. */
-import type { V1Container, V1Job, V1PodSpec } from "@kubernetes/client-node"
+
 import { assert } from "@effect/vitest"
+import type { V1Container, V1Job, V1PodSpec } from "@kubernetes/client-node"
 import { Result } from "effect"
 import type { BuildConfig } from "../../src/podspec/BuildConfig.ts"
 import type { BuildError } from "../../src/podspec/BuildError.ts"
@@ -54,7 +55,12 @@ export const build = (
   config: Partial<BuildConfig> = {},
   base?: V1PodSpec,
 ): Result.Result<V1Job, BuildError> =>
-  buildJob(job, base ?? job.plugin?.podSpec ?? {}, { ...baseConfig, ...config }, options)
+  buildJob(
+    job,
+    base ?? job.plugin?.podSpec ?? { containers: [] },
+    { ...baseConfig, ...config },
+    options,
+  )
 
 export const buildOk = (
   job: ParsedJob = baseJob,

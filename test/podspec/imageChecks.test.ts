@@ -74,11 +74,14 @@ describe("imageChecks", () => {
         const checks = (spec.initContainers ?? [])
           .filter((c) => c.name.startsWith("imagecheck-"))
           .map((c) => [c.image, c.imagePullPolicy])
-        assert.deepStrictEqual(checks, row.checks)
+        assert.deepStrictEqual(
+          checks,
+          row.checks.map((check) => [...check]),
+        )
         const policies = ["container-0", "agent", "checkout", "copy-agent"].map(
           (name) => containerNamed(spec, name).imagePullPolicy,
         )
-        assert.deepStrictEqual(policies, row.policies)
+        assert.deepStrictEqual(policies, [...row.policies])
       })
     }
 

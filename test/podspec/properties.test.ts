@@ -113,7 +113,8 @@ const config: fc.Arbitrary<BuildConfig> = fc
   })
   .map((overrides) => ({ ...baseConfig, ...overrides }))
 
-const build = (j: ParsedJob, c: BuildConfig) => buildJob(j, j.plugin?.podSpec ?? {}, c, options)
+const build = (j: ParsedJob, c: BuildConfig) =>
+  buildJob(j, j.plugin?.podSpec ?? { containers: [] }, c, options)
 
 const built = (j: ParsedJob, c: BuildConfig): V1Job | undefined => {
   const result = build(j, c)

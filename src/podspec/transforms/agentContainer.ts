@@ -9,7 +9,6 @@ import type { AgentConfig, CheckoutParams } from "../BuildConfig.ts"
 import { renderAgentTags } from "./agentTags.ts"
 import type { BuildState } from "./BuildState.ts"
 import { envVar, setEnv } from "./env.ts"
-import { stackPullPolicy } from "./pullPolicy.ts"
 import {
   agentPaths,
   defaultGitMirrorsPath,
@@ -20,6 +19,7 @@ import {
   verificationMounts,
   workspacePath,
 } from "./paths.ts"
+import { stackPullPolicy } from "./pullPolicy.ts"
 
 /** Patterns the agent redacts by default (agent 3.136), before `additional-redacted-vars`. */
 export const defaultRedactedVars: ReadonlyArray<string> = [
