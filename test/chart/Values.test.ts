@@ -118,6 +118,18 @@ describe("chart values", () => {
       assert.lengthOf(text.match(/^id:/gm) ?? [], 1)
     })
 
+    it("drops ports and probes for endpoints the config turns off", async () => {
+      const objects = await render({
+        ...token,
+        config: { "health-port": 0, "prometheus-port": 0 },
+      })
+      validateAll(objects)
+      const container = controller(objects) as unknown as Record<string, unknown>
+      for (const key of ["ports", "livenessProbe", "readinessProbe"]) {
+        assert.notProperty(container, key)
+      }
+    })
+
     it("fails clearly when config.namespace is not the release namespace", async () => {
       const stderr = await renderError({ ...token, config: { namespace: "elsewhere" } })
       assert.include(
