@@ -69,7 +69,7 @@ const collect = (): ReadonlyArray<Family> => {
   return families
 }
 
-/** Every metric family defined here, in declaration order. */
+/** Every metric family defined here, grouped by component. */
 export const families: ReadonlyArray<Family> = collect()
 
 /**
