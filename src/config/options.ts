@@ -4,17 +4,17 @@
  * values schema are all derived from. Field names are the camelCase of the keys; duration
  * fields end in `Millis` because they hold milliseconds.
  */
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { AgentConfig } from "./AgentConfig.ts"
+import { HostPort, ImageReferenceString, PodSpecPatchChecks, QuantityString } from "./checks.ts"
 import { NonNegativeDurationMillis, parseGoDuration } from "./Duration.ts"
-import { Result } from "effect"
 import {
   emptyAsAbsent,
   intAtLeast,
   intBetween,
   positiveOr,
-  raisedTo,
   RequiredString,
+  raisedTo,
   TagFromString,
   withDefault,
 } from "./fields.ts"
@@ -28,7 +28,6 @@ import {
   Volume,
 } from "./kubeFields.ts"
 import { type OptionMeta, option } from "./OptionDef.ts"
-import { HostPort, ImageReferenceString, PodSpecPatchChecks, QuantityString } from "./checks.ts"
 
 /** The agent image the original pins (its agent module version). */
 export const defaultAgentImage = "ghcr.io/buildkite/agent:3.136.2"
