@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { readFile } from "node:fs/promises"
+import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import { parse } from "yaml"
 import { decodeConfig } from "../../src/config/decodeConfig.ts"

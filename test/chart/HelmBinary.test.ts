@@ -1,8 +1,8 @@
-import { assert, describe, it } from "@effect/vitest"
 import { createHash } from "node:crypto"
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
 import { extractHelm, helm, helmBinary } from "./helm.ts"
 
 const sha256 = async (path: string): Promise<string> =>

@@ -1,9 +1,9 @@
-import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { readdir, readFile } from "node:fs/promises"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
+import { assert, describe, it } from "@effect/vitest"
 import { memo } from "./objects.ts"
 
 const run = promisify(execFile)

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { readFile } from "node:fs/promises"
+import { assert, describe, it } from "@effect/vitest"
 import { parse } from "yaml"
 import { renderSchema, schemaPath } from "../../scripts/generate-chart-schema.ts"
 import { lint, render } from "./helm.ts"

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { readFile } from "node:fs/promises"
+import { assert, describe, it } from "@effect/vitest"
 import { parse } from "yaml"
 import { findObject, type Rendered, render, template } from "./helm.ts"
 import { configFile, controller, memo, podTemplate } from "./objects.ts"
