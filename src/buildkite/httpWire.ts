@@ -37,6 +37,8 @@ export const parseRetryAfter = (
   if (value === undefined) return undefined
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
+  // Only an IMF date (it names a weekday and month); Date.parse reads "-3" as a year.
+  if (!/^[A-Za-z]{3}, /.test(text)) return undefined
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - nowMillis)
