@@ -1,0 +1,87 @@
+/** Time to build one Job: a plain job, and a heavy one with sidecars, patches and a class. */
+import type { V1PodSpec } from "@kubernetes/client-node"
+import { Result } from "effect"
+import type { BuildConfig } from "../src/podspec/BuildConfig.ts"
+import { buildJob } from "../src/podspec/buildJob.ts"
+import type { ParsedJob } from "../src/podspec/JobInput.ts"
+
+const config: BuildConfig = {
+  id: "agent-stack-k8s",
+  namespace: "default",
+  image: "ghcr.io/buildkite/agent:3.136.2",
+  agentTokenSecret: "buildkite-agent-token",
+  jobPrefix: "buildkite-",
+  jobTtlMillis: 600_000,
+  jobActiveDeadlineSeconds: 21_600,
+  defaultTerminationGracePeriodSeconds: 60,
+  skipImageCheckContainers: false,
+  imageCheckContainerCpuLimit: "200m",
+  imageCheckContainerMemoryLimit: "128Mi",
+  prohibitKubernetesPlugin: false,
+  allowPodSpecPatchUnsafeCommandModification: false,
+  additionalRedactedVars: ["*_CUSTOM"],
+  restricted: false,
+  resourceClasses: {
+    large: { resource: { requests: { cpu: "4", memory: "8Gi" } }, nodeSelector: { pool: "large" } },
+  },
+  podSpecPatch: { containers: [{ name: "checkout", envFrom: [{ secretRef: { name: "git" } }] }] },
+  agentConfig: {
+    hooksVolume: { name: "hooks", configMap: { name: "hooks" } },
+    shell: "/bin/bash -c",
+  },
+}
+
+const plain: ParsedJob = {
+  uuid: "01234567-89ab-cdef-0123-456789abcdef",
+  priority: 0,
+  agentQueryRules: ["queue=kubernetes"],
+  command: "echo hello",
+  env: { BUILDKITE_BUILD_URL: "https://buildkite.com/acme/app/builds/7", BUILDKITE_BRANCH: "main" },
+}
+
+const heavySpec: V1PodSpec = {
+  containers: ["golang:1.23.5", "node:22", "ruby:3.3", "postgres:16"].map((image, i) => ({
+    name: `step-${i}`,
+    image,
+    command: ["make", `target-${i}`],
+    env: [{ name: "CI", value: "true" }],
+  })),
+}
+
+const heavy: ParsedJob = {
+  ...plain,
+  agentQueryRules: ["queue=kubernetes", "resource_class=large", "os=linux"],
+  env: { ...plain.env, BUILDKITE_IMAGE: "golang:1.24" },
+  plugin: {
+    podSpec: heavySpec,
+    sidecars: [
+      { name: "redis", image: "redis:7" },
+      { name: "db", image: "postgres:16", imagePullPolicy: "Always" },
+    ],
+    gitEnvFrom: [{ secretRef: { name: "ssh" } }],
+    checkout: { cloneFlags: "--depth=1", gitMirrors: { volume: { name: "m", emptyDir: {} } } },
+    podSpecPatch: {
+      containers: [{ name: "step-0", command: ["make", "patched"] }],
+      tolerations: [{ key: "ci", operator: "Exists" }],
+    },
+  },
+}
+
+const measure = (label: string, job: ParsedJob, base: V1PodSpec, iterations: number) => {
+  for (let i = 0; i < 500; i++) buildJob(job, base, config, { controllerVersion: "bench" })
+  const start = process.hrtime.bigint()
+  let failures = 0
+  for (let i = 0; i < iterations; i++) {
+    const result = buildJob(job, base, config, { controllerVersion: "bench" })
+    if (Result.isFailure(result)) failures++
+  }
+  const micros = Number(process.hrtime.bigint() - start) / 1000 / iterations
+  process.stdout.write(
+    `${label}: ${micros.toFixed(1)} µs/job over ${iterations} builds${failures > 0 ? ` (${failures} failed)` : ""}\n`,
+  )
+}
+
+export async function run(): Promise<void> {
+  measure("plain job", plain, { containers: [] }, 20_000)
+  measure("heavy job", heavy, heavySpec, 5_000)
+}
