@@ -91,28 +91,30 @@ export const makeClusterDouble = (cluster: Cluster, namespace: string) => {
       return Effect.andThen(delay, outcome)
     })
 
+  /** Runs a model call, turning a refusal into the typed error. */
+  const attempt = <A>(
+    resource: Resource,
+    name: string,
+    body: () => A,
+  ): Effect.Effect<A, KubernetesError> =>
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(body())
+      } catch (thrown) {
+        if (thrown instanceof StatusFailure) {
+          return Effect.fail(fromStatus(thrown.code, thrown.toStatus(), subjectOf(resource, name)))
+        }
+        return Effect.die(thrown)
+      }
+    })
+
   const call = <A>(
     operation: string,
     resource: Resource,
     name: string,
     body: () => A,
   ): Effect.Effect<A, KubernetesError> =>
-    applyFault(operation, resource, name).pipe(
-      Effect.andThen(
-        Effect.suspend(() => {
-          try {
-            return Effect.succeed(body())
-          } catch (thrown) {
-            if (thrown instanceof StatusFailure) {
-              return Effect.fail(
-                fromStatus(thrown.code, thrown.toStatus(), subjectOf(resource, name)),
-              )
-            }
-            return Effect.die(thrown)
-          }
-        }),
-      ),
-    )
+    applyFault(operation, resource, name).pipe(Effect.andThen(attempt(resource, name, body)))
 
   const listWatch = <A extends KubernetesObject>(
     resource: Resource,
@@ -131,7 +133,7 @@ export const makeClusterDouble = (cluster: Cluster, namespace: string) => {
       Stream.callback<RawWatchEvent<A>, KubernetesError>((queue) =>
         Effect.gen(function* () {
           yield* applyFault(operation, resource, "")
-          const handle = yield* call(operation, resource, "", () =>
+          const handle = yield* attempt(resource, "", () =>
             store.watch(
               resource,
               namespace,
