@@ -36,7 +36,7 @@ describe("crop", () => {
     })
 
     it("leaves a 255-byte detail alone", () => {
-      const detail = "ü".repeat(127) + "a"
+      const detail = `${"ü".repeat(127)}a`
       assert.strictEqual(utf8Length(detail), 255)
       assert.strictEqual(cropNotificationDetail(detail), detail)
     })
