@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process"
-import { readdir, readFile } from "node:fs/promises"
-import { join, relative } from "node:path"
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
@@ -21,11 +21,10 @@ const packed = memo(async (): Promise<ReadonlySet<string>> => {
   return new Set(pack?.files.map((f) => f.path))
 })
 
-const filesUnder = async (dir: string): Promise<ReadonlyArray<string>> => {
-  const entries = await readdir(join(root, dir), { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+/** Committed files under a folder; files others are still writing do not count. */
+const trackedUnder = async (dir: string): Promise<ReadonlyArray<string>> => {
+  const { stdout } = await run("git", ["ls-files", "--", dir], { cwd: root })
+  return stdout.split("\n").filter((line) => line !== "")
 }
 
 /** Sources of the Dockerfile's COPY instructions taken from the build context. */
@@ -77,12 +76,12 @@ describe("container image", () => {
       }
     })
 
-    it("includes the entry point, the bin script and every source file", async () => {
+    it("includes the entry point, the bin script and every committed source file", async () => {
       const files = await packed()
       for (const file of ["package.json", "bin/agent-stack-k8s.js", "src/main.ts"]) {
         assert.isTrue(files.has(file), file)
       }
-      for (const file of await filesUnder("src")) assert.isTrue(files.has(file), file)
+      for (const file of await trackedUnder("src")) assert.isTrue(files.has(file), file)
     })
 
     // examples/ is documentation and may show how a test of an example is written,

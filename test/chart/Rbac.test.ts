@@ -1,4 +1,4 @@
-import { assert, describe, it } from "@effect/vitest"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { type Permission, requiredPermissions } from "../../src/kubernetes/permissions.ts"
 import { findObject, type Rendered, render } from "./helm.ts"
 import { memo } from "./objects.ts"
@@ -34,6 +34,8 @@ const granted = (objects: ReadonlyArray<Rendered>): ReadonlyArray<string> =>
 const withoutLeases = requiredPermissions.filter((p) => p.resource !== "leases")
 
 describe("chart RBAC", () => {
+  beforeAll(() => Promise.all([single(), elected(), electedByConfig()]))
+
   describe("Role", () => {
     it("grants exactly the controller's permissions when leader election is on", async () => {
       assert.deepStrictEqual(granted(await elected()), grants(requiredPermissions))

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { parse } from "yaml"
 import { findObject, type Rendered, render, template } from "./helm.ts"
 import { configFile, controller, memo, podTemplate } from "./objects.ts"
@@ -44,6 +44,9 @@ const originalValues = memo(async () =>
 )
 
 describe("chart values", () => {
+  // helm runs are independent: start the shared renders together.
+  beforeAll(() => Promise.all([existingSecret(), replicated(), monitored(), originalValues()]))
+
   describe("agentToken and agentStackSecret", () => {
     it("fails with a message naming both values when neither is set", async () => {
       const stderr = await renderError({})
