@@ -4,10 +4,9 @@
  * values schema are all derived from. Field names are the camelCase of the keys; duration
  * fields end in `Millis` because they hold milliseconds.
  */
-import { Result, Schema } from "effect"
-import { AgentConfig } from "./AgentConfig.ts"
-import { HostPort, ImageReferenceString, PodSpecPatchChecks, QuantityString } from "./checks.ts"
-import { NonNegativeDurationMillis, parseGoDuration } from "./Duration.ts"
+import { Schema } from "effect"
+import { HostPort, ImageReferenceString, QuantityString } from "./checks.ts"
+import { NonNegativeDurationMillis } from "./Duration.ts"
 import {
   emptyAsAbsent,
   intAtLeast,
@@ -18,117 +17,21 @@ import {
   TagFromString,
   withDefault,
 } from "./fields.ts"
-import {
-  CheckoutParamsSchema,
-  CommandParamsSchema,
-  MetadataSchema,
-  PodSpecPatch,
-  ResourceRequirements,
-  SidecarParamsSchema,
-  Volume,
-} from "./kubeFields.ts"
-import { type OptionMeta, option } from "./OptionDef.ts"
+import { fileOnlyOptions } from "./fileOnlyOptions.ts"
+import { option } from "./OptionDef.ts"
+import { bool, duration, fileOnly, int, scalar, str } from "./optionBuilders.ts"
 
 /** The agent image the original pins (its agent module version). */
 export const defaultAgentImage = "ghcr.io/buildkite/agent:3.136.2"
 
 const PullPolicy = Schema.Literals(["Always", "IfNotPresent", "Never"])
 const Port = intBetween(0, 65535)
-const StringMap = Schema.Record(Schema.String, Schema.String)
-
-/** A scalar option readable from a flag and an environment variable. */
-const scalar = (
-  key: string,
-  env: string,
-  meta: Omit<OptionMeta, "key" | "flag" | "env">,
-): OptionMeta => ({ key, flag: key, env, ...meta })
-
-/** A structured option that only the config file can set. */
-const fileOnly = (key: string, meta: Omit<OptionMeta, "key" | "kind">): OptionMeta => ({
-  key,
-  kind: "structured",
-  ...meta,
-})
-
-/** A default written as Go text, in milliseconds (the table only holds valid ones). */
-const durationDefaultMillis = (text: string): number => Result.getOrThrow(parseGoDuration(text))
-
-const envName = (key: string) => key.toUpperCase().replaceAll("-", "_")
-const bool = (key: string, group: OptionMeta["group"], description: string, added = false) =>
-  option(
-    scalar(key, envName(key), {
-      kind: "bool",
-      type: "bool",
-      group,
-      description,
-      ...(added ? { added } : {}),
-    }),
-    withDefault(Schema.Boolean, false),
-    false,
-  )
-const duration = (
-  key: string,
-  group: OptionMeta["group"],
-  description: string,
-  value: string,
-  extra: { readonly added?: boolean; readonly zeroMeansDefault?: boolean } = {},
-) => {
-  const schema = extra.zeroMeansDefault
-    ? positiveOr(NonNegativeDurationMillis, durationDefaultMillis(value))
-    : NonNegativeDurationMillis
-  const added = extra.added ? { added: true } : {}
-  return option(
-    scalar(key, envName(key), { kind: "duration", type: "duration", group, description, ...added }),
-    withDefault(schema, value),
-    value,
-  )
-}
-const int = (
-  key: string,
-  group: OptionMeta["group"],
-  description: string,
-  schema: Schema.Codec<number, number>,
-  value: number,
-  type: string,
-  unit?: string,
-) =>
-  option(
-    scalar(key, envName(key), {
-      kind: "int",
-      type,
-      group,
-      description,
-      ...(unit === undefined ? {} : { unit }),
-    }),
-    withDefault(schema, value),
-    value,
-  )
-const str = (
-  key: string,
-  group: OptionMeta["group"],
-  description: string,
-  schema: Schema.Codec<string, string>,
-  value: string,
-  type = "string",
-) =>
-  option(
-    scalar(key, envName(key), { kind: "string", type, group, description }),
-    withDefault(schema, value),
-    value,
-  )
 
 /** One queue served by this process (`queues` entries). */
 export const QueueEntry = Schema.Struct({
   queue: RequiredString,
   tags: Schema.optionalKey(Schema.Array(TagFromString)),
   maxInFlight: Schema.optionalKey(intAtLeast(0)),
-})
-
-/** One entry of `resource-classes`. */
-export const ResourceClassSchema = Schema.Struct({
-  resource: Schema.optionalKey(ResourceRequirements),
-  podResource: Schema.optionalKey(ResourceRequirements),
-  nodeSelector: Schema.optionalKey(StringMap),
 })
 
 export const options = {
@@ -562,96 +465,7 @@ export const options = {
     { added: true },
   ),
 
-  // Pod spec defaults (config file only)
-  podSpecPatch: option(
-    fileOnly("pod-spec-patch", {
-      type: "PodSpec (patch)",
-      group: "Pod spec defaults",
-      description: "Strategic merge patch applied to every pod spec",
-    }),
-    Schema.optionalKey(PodSpecPatch.check(PodSpecPatchChecks)),
-  ),
-  workspaceVolume: option(
-    fileOnly("workspace-volume", {
-      type: "Volume",
-      group: "Pod spec defaults",
-      description: "Volume used as `/workspace` instead of an `emptyDir`",
-    }),
-    Schema.optionalKey(Volume),
-  ),
-  workspaceMountSubPathExpr: option(
-    fileOnly("workspace-mount-sub-path-expr", {
-      type: "string",
-      group: "Pod spec defaults",
-      description: "`subPathExpr` of every `/workspace` mount, e.g. `$(POD_NAME)`",
-    }),
-    emptyAsAbsent(Schema.String),
-  ),
-  agentConfig: option(
-    fileOnly("agent-config", {
-      type: "object (see below)",
-      group: "Pod spec defaults",
-      description: "Settings for the agent in every pod",
-    }),
-    Schema.optionalKey(AgentConfig),
-  ),
-  defaultCheckoutParams: option(
-    fileOnly("default-checkout-params", {
-      type: "CheckoutParams",
-      group: "Pod spec defaults",
-      description: "Defaults for the checkout container (the plugin's `checkout`)",
-    }),
-    Schema.optionalKey(CheckoutParamsSchema),
-  ),
-  defaultCommandParams: option(
-    fileOnly("default-command-params", {
-      type: "CommandParams",
-      group: "Pod spec defaults",
-      description: "Defaults for command containers (the plugin's `commandParams`)",
-    }),
-    Schema.optionalKey(CommandParamsSchema),
-  ),
-  defaultSidecarParams: option(
-    fileOnly("default-sidecar-params", {
-      type: "SidecarParams",
-      group: "Pod spec defaults",
-      description: "Defaults for sidecars (the plugin's `sidecarParams`)",
-    }),
-    Schema.optionalKey(SidecarParamsSchema),
-  ),
-  defaultMetadata: option(
-    fileOnly("default-metadata", {
-      type: "`{labels, annotations}`",
-      group: "Pod spec defaults",
-      description: "Labels and annotations added to every Job and pod",
-    }),
-    Schema.optionalKey(MetadataSchema),
-  ),
-  additionalRedactedVars: option(
-    fileOnly("additional-redacted-vars", {
-      type: "list of strings",
-      group: "Pod spec defaults",
-      description: "More variable names whose values the agent redacts from logs",
-    }),
-    withDefault(Schema.Array(Schema.String), []),
-    [],
-  ),
-  resourceClasses: option(
-    fileOnly("resource-classes", {
-      type: "map of `{resource, podResource, nodeSelector}`",
-      group: "Pod spec defaults",
-      description: "Named sizes a pipeline picks with the agent tag `resource_class`",
-    }),
-    Schema.optionalKey(Schema.Record(Schema.String, ResourceClassSchema)),
-  ),
-  defaultResourceClassName: option(
-    fileOnly("default-resource-class-name", {
-      type: "string",
-      group: "Pod spec defaults",
-      description: "Resource class of jobs that name none; must be a key of `resource-classes`",
-    }),
-    emptyAsAbsent(Schema.String),
-  ),
+  ...fileOnlyOptions,
 
   // Integration tests
   integrationTestBuildkiteToken: option(
