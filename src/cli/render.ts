@@ -91,7 +91,7 @@ const readPodTemplates = (
     if (typeof name !== "string") return Result.fail(`${file}: a PodTemplate has no metadata.name`)
     const decoded = decodeModel("V1PodTemplateSpec", lenient, object.template)
     if (!decoded.ok) {
-      const problems = decoded.problems.map(formatDecodeProblem).join("; ")
+      const problems = decoded.problems.map((problem) => formatDecodeProblem(problem)).join("; ")
       return Result.fail(`${file}: PodTemplate "${name}": ${problems}`)
     }
     templates.set(name, (decoded.value as { spec?: V1PodSpec }).spec ?? { containers: [] })
