@@ -11,6 +11,7 @@ import type { ControllerConfig } from "../config/ControllerConfig.ts"
 import type { Kubernetes } from "../kubernetes/Kubernetes.ts"
 import { Readiness } from "../observability/Readiness.ts"
 import type { PodSpecBuilder } from "../podspec/PodSpecBuilder.ts"
+import { version } from "../version.ts"
 import type { StackSide } from "./CreateJob.ts"
 import { makeCreationPool } from "./CreationPool.ts"
 import { type PermanentPollFailure, StartupFailure } from "./errors.ts"
@@ -19,7 +20,6 @@ import { runQueue } from "./QueuePipeline.ts"
 import { StackApis } from "./StackApis.ts"
 import { checkTokenIdentity, type QueueSpec, queueSpecs, readAgentToken } from "./Startup.ts"
 import { isDefaultQueue } from "./Tags.ts"
-import { version } from "../version.ts"
 
 /** How long deregistration may take at shutdown. */
 export const deregisterTimeoutMillis = 5_000

@@ -14,8 +14,8 @@ import { Kubernetes } from "../kubernetes/Kubernetes.ts"
 import * as Metrics from "../observability/Metrics.ts"
 import { basePodSpecSource } from "../podspec/buildJob.ts"
 import type { ParsedJob } from "../podspec/JobInput.ts"
-import { parseJob } from "../podspec/parseJob.ts"
 import { PodSpecBuilder } from "../podspec/PodSpecBuilder.ts"
+import { parseJob } from "../podspec/parseJob.ts"
 import {
   buildFailure,
   createdNotification,

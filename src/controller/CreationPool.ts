@@ -4,7 +4,7 @@
  * for seconds) never holds up the next poll. At shutdown the pool stops taking work and
  * gives what runs a grace period to finish.
  */
-import { Effect, FiberSet, Semaphore, type Scope } from "effect"
+import { Effect, FiberSet, type Scope, Semaphore } from "effect"
 
 export interface CreationPool {
   /** Runs `work` in the background when a permit is free. */
