@@ -44,6 +44,20 @@ const serverMessageOf = (text: string): string | undefined => {
   return Option.isSome(decoded) ? decoded.value.message : text.slice(0, maxQuotedBody)
 }
 
+type Decoder = (text: string) => Effect.Effect<unknown, Schema.SchemaError>
+const decoders = new WeakMap<Schema.Top, Decoder>()
+
+/** Builds each response decoder once: compiling a Schema per request is costly. */
+const decoderFor = <S extends Schema.Top & { readonly DecodingServices: never }>(
+  schema: S,
+): ((text: string) => Effect.Effect<S["Type"], Schema.SchemaError>) => {
+  const known = decoders.get(schema)
+  if (known !== undefined) return known
+  const decoder: Decoder = Schema.decodeUnknownEffect(Schema.fromJsonString(schema))
+  decoders.set(schema, decoder)
+  return decoder
+}
+
 export const makeHttpTransport = (
   options: HttpTransportOptions,
 ): Effect.Effect<StackTransport, never, HttpClient.HttpClient> =>
@@ -111,7 +125,7 @@ export const makeHttpTransport = (
       schema: S,
     ): Effect.Effect<readonly [S["Type"], RawResponse], BuildkiteApiError> =>
       Effect.flatMap(send(spec), (raw) =>
-        Schema.decodeUnknownEffect(Schema.fromJsonString(schema))(raw.text).pipe(
+        decoderFor(schema)(raw.text).pipe(
           Effect.map((value) => [value, raw] as const),
           Effect.mapError((error) =>
             apiError({
