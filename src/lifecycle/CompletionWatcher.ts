@@ -70,10 +70,13 @@ export const makeCompletionWatcher = (
       ),
     )
 
-  const sweep = Effect.forEach([...due.entries()], ([pod, jobName]) => end(pod, jobName), {
-    concurrency,
-    discard: true,
-  })
+  // Suspended: the entries are read at each sweep, not once when the watcher is built.
+  const sweep = Effect.suspend(() =>
+    Effect.forEach([...due.entries()], ([pod, jobName]) => end(pod, jobName), {
+      concurrency,
+      discard: true,
+    }),
+  )
 
   return { onEvent, sweep: Effect.suspend(() => sweep) }
 }
