@@ -1,5 +1,5 @@
-import type { V1Job } from "@kubernetes/client-node"
 import { assert, describe, it } from "@effect/vitest"
+import type { V1Job } from "@kubernetes/client-node"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { ClusterEvents, ClusterEventsControl } from "../../src/cluster/ClusterEvents.ts"
