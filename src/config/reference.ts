@@ -138,3 +138,26 @@ export const configReference = (): string =>
     "",
     differences,
   ].join("\n")
+
+const readmeStart = "<!-- configuration-reference:start -->"
+const readmeEnd = "<!-- configuration-reference:end -->"
+
+/**
+ * The README with its configuration section replaced by the reference (headings moved one
+ * level down, under the README's own "Configuration reference" heading). The README must
+ * hold the start and end markers.
+ */
+export const readmeWithReference = (readme: string): string => {
+  const start = readme.indexOf(readmeStart)
+  const end = readme.indexOf(readmeEnd)
+  if (start < 0 || end < start) {
+    throw new Error(`README.md must contain ${readmeStart} followed by ${readmeEnd}`)
+  }
+  const body = configReference()
+    .split("\n")
+    .filter((line, index) => !(index === 0 && line.startsWith("# ")))
+    .map((line) => (line.startsWith("#") ? `#${line}` : line))
+    .join("\n")
+    .trim()
+  return `${readme.slice(0, start + readmeStart.length)}\n\n${body}\n\n${readme.slice(end)}`
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { optionEntries } from "../../src/config/ControllerConfig.ts"
-import { configReference } from "../../src/config/reference.ts"
+import { configReference, readmeWithReference } from "../../src/config/reference.ts"
 
 describe("reference", () => {
   describe("configReference", () => {
@@ -10,6 +10,14 @@ describe("reference", () => {
       assert.isTrue(
         committed === configReference(),
         "docs/configuration.md is out of date: run `npx node scripts/generate-config-docs.ts`",
+      )
+    })
+
+    it("matches the configuration section of the committed README.md", () => {
+      const committed = readFileSync("README.md", "utf8")
+      assert.isTrue(
+        committed === readmeWithReference(committed),
+        "README.md's configuration reference is out of date: run `npx node scripts/generate-config-docs.ts`",
       )
     })
 
