@@ -16,8 +16,8 @@ import type {
   StackNotification,
   TokenIdentity,
 } from "./model.ts"
-import { apiRetrySchedule, getJobRetrySchedule } from "./schedules.ts"
 import type { StackTransport } from "./StackTransport.ts"
+import { apiRetrySchedule, getJobRetrySchedule } from "./schedules.ts"
 
 /** The API's limit on UUIDs or notifications in one request. */
 export const maxItemsPerRequest = 1000

@@ -9,7 +9,7 @@ import { version } from "../version.ts"
 import { type BuildkiteApiShape, makeBuildkiteApi } from "./ApiShape.ts"
 import { makeHttpTransport } from "./HttpTransport.ts"
 import { userAgentFor } from "./httpWire.ts"
-import { StackDoubleControl, makeDoubleTransport } from "./StackDouble.ts"
+import { makeDoubleTransport, StackDoubleControl } from "./StackDouble.ts"
 import { StackModel } from "./StackModel.ts"
 
 /** Buildkite's agent API, used when `agent-config.endpoint` is not set. */

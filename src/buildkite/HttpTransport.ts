@@ -4,12 +4,12 @@
  * the only file that touches Effect's (unstable) HTTP client.
  */
 import { Clock, Duration, Effect, Option, Redacted, Schema } from "effect"
-import { HttpBody, HttpClient, HttpClientRequest, Headers } from "effect/http"
+import { Headers, HttpBody, HttpClient, HttpClientRequest } from "effect/http"
 import { type ApiFailure, apiError, type BuildkiteApiError } from "./errors.ts"
 import { escapePathSegment, joinUrl, parseRetryAfter } from "./httpWire.ts"
 import * as Model from "./model.ts"
-import * as Wire from "./schemas.ts"
 import type { StackTransport } from "./StackTransport.ts"
+import * as Wire from "./schemas.ts"
 
 export interface HttpTransportOptions {
   /** Base URL, e.g. `https://agent.buildkite.com/v3`. */

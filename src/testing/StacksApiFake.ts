@@ -12,13 +12,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net"
 import { Effect, Schema, type Scope } from "effect"
 import * as Model from "../buildkite/model.ts"
-import * as Wire from "../buildkite/schemas.ts"
 import {
   isRefusal,
   type Refusal,
   StackModel,
   type StackOperation,
 } from "../buildkite/StackModel.ts"
+import * as Wire from "../buildkite/schemas.ts"
 
 /** One request as the fake received it; the Authorization header is never kept. */
 export interface FakeRequest {

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted, Stream } from "effect"
 import { BuildkiteApi, type BuildkiteApiOptions } from "../../src/buildkite/BuildkiteApi.ts"
-import { version } from "../../src/version.ts"
 import * as StacksApiFake from "../../src/testing/StacksApiFake.ts"
+import { version } from "../../src/version.ts"
 
 const token = "bkua_transport_token_abcdef"
 
