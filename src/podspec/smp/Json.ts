@@ -37,6 +37,40 @@ export const fieldPath = (path: string, key: string): string => {
 export const indexPath = (path: string, index: number): string => `${path}[${index}]`
 
 /**
+ * Whether `copyJson` would return a value equal to this one, key order included: nothing but
+ * JSON values, in plain objects with no `undefined` field and in arrays with no hole. The
+ * merge can then read such a value in place, without copying it first. A walk that allocates
+ * nothing, several times cheaper than the copy it saves.
+ */
+export const isJsonData = (value: unknown): boolean => {
+  if (value === null) return true
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return true
+    case "object":
+      break
+    default:
+      return false
+  }
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false
+    for (let index = 0; index < value.length; index++) {
+      if (!isJsonData(value[index])) return false
+    }
+    return true
+  }
+  const prototype: unknown = Object.getPrototypeOf(value)
+  if (prototype !== Object.prototype && prototype !== null) return false
+  const object = value as Readonly<Record<string, unknown>>
+  for (const key in object) {
+    if (!isJsonData(object[key])) return false
+  }
+  return true
+}
+
+/**
  * A deep copy of a JSON-like input: `undefined` fields are left out, so an object built in
  * TypeScript with optional fields compares equal to its JSON form. Other values that JSON
  * cannot hold (functions, symbols) are also left out.

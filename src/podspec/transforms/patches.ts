@@ -8,7 +8,7 @@ import type { V1Container, V1EnvVar, V1PodSpec } from "@kubernetes/client-node"
 import { Result } from "effect"
 import { BuildError } from "../BuildError.ts"
 import { interpose } from "../Interposer.ts"
-import { applyPodSpecPatch } from "../StrategicMerge.ts"
+import { applyPodSpecPatchShared } from "../StrategicMerge.ts"
 import type { BuildState } from "./BuildState.ts"
 import { chosenInterposer } from "./commandContainers.ts"
 import { envVar, hasEnv, setEnv } from "./env.ts"
@@ -119,7 +119,8 @@ const applyPatch = (
 ): Result.Result<BuildState, BuildError> => {
   if (patch === undefined) return Result.succeed(state)
   return Result.flatMap(preparePatch(state, patch, source), (prepared) =>
-    Result.match(applyPodSpecPatch(state.podSpec, prepared), {
+    // The build copies the whole Job at the end, so the merge need not copy what it keeps.
+    Result.match(applyPodSpecPatchShared(state.podSpec, prepared), {
       onFailure: (error) => refuse(source, error.message),
       onSuccess: (podSpec) => Result.succeed({ ...state, podSpec }),
     }),
