@@ -7,8 +7,10 @@
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import { BuildkiteApi } from "../buildkite/BuildkiteApi.ts"
 import { Notifier } from "../buildkite/Notifier.ts"
+import type { ClusterEvents } from "../cluster/ClusterEvents.ts"
 import type { ControllerConfig } from "../config/ControllerConfig.ts"
 import type { Kubernetes } from "../kubernetes/Kubernetes.ts"
+import { runLifecycle } from "../lifecycle/Lifecycle.ts"
 import { Readiness } from "../observability/Readiness.ts"
 import type { PodSpecBuilder } from "../podspec/PodSpecBuilder.ts"
 import { version } from "../version.ts"
@@ -16,6 +18,7 @@ import type { StackSide } from "./CreateJob.ts"
 import { makeCreationPool } from "./CreationPool.ts"
 import { type PermanentPollFailure, StartupFailure } from "./errors.ts"
 import { InFlight, recordMaxInFlight } from "./InFlight.ts"
+import { lifecycleApi } from "./LifecycleApi.ts"
 import { runQueue } from "./QueuePipeline.ts"
 import { StackApis } from "./StackApis.ts"
 import { checkTokenIdentity, type QueueSpec, queueSpecs, readAgentToken } from "./Startup.ts"
@@ -30,7 +33,13 @@ export const watchesCheck = "watches"
 export const stackCheck = (queue: string) => `stack:${queue}`
 
 /** Everything the pipeline runs on; the program provides these as Layers. */
-export type ControllerServices = Kubernetes | InFlight | PodSpecBuilder | Readiness | StackApis
+export type ControllerServices =
+  | Kubernetes
+  | ClusterEvents
+  | InFlight
+  | PodSpecBuilder
+  | Readiness
+  | StackApis
 
 /**
  * Which Jobs count against a queue's limit. With one queue, every Job of this controller;
@@ -93,8 +102,9 @@ const openStack = (
       Notifier.layer.pipe(Layer.provide(Layer.succeed(BuildkiteApi, api))),
     )
     const notifier = Context.get(notifierContext, Notifier)
-    const side: StackSide = {
+    const side: StackSide & { readonly notifier: Notifier["Service"] } = {
       api,
+      notifier,
       notify: notifier.notify,
       queue: spec.queue,
       reservationExpirySeconds: config.reservationExpirySeconds,
@@ -136,6 +146,22 @@ export const runController = (
     yield* inFlight.synced
     yield* readiness.ready(watchesCheck)
     yield* recordMaxInFlight(specs.reduce((sum, spec) => sum + spec.maxInFlight, 0))
+
+    // The watchers that act on Jobs once they exist: failures, cancellation, clean-up.
+    const [head, ...others] = stacks
+    if (head !== undefined) {
+      yield* runLifecycle(config).pipe(
+        Effect.provideService(
+          BuildkiteApi,
+          lifecycleApi(
+            head.api,
+            others.map((s) => s.api),
+          ),
+        ),
+        Effect.provideService(Notifier, head.notifier),
+        Effect.forkScoped,
+      )
+    }
 
     // Registered last, so it runs first at shutdown: creations finish before the flush.
     const pool = yield* makeCreationPool(config.jobCreationConcurrency)

@@ -1,7 +1,7 @@
 /**
  * The controller as a program: the real Layers composed around `runController`, the
  * pipeline run under leader election when `leader-election` is on, and the HTTP
- * endpoints. `lifecycle` is where the lifecycle watchers' Layer plugs in.
+ * endpoints. The lifecycle watchers run inside `runController`, beside the queues.
  */
 import { Effect, Layer } from "effect"
 import { ClusterEvents } from "../cluster/ClusterEvents.ts"
@@ -48,26 +48,31 @@ const leaderLayer = (config: ControllerConfig) =>
       )
     : LeaderElection.layerDisabled
 
+/** The options of the real Kubernetes layers, from the configuration. */
+export const kubernetesOptions = (config: ControllerConfig) => ({
+  namespace: config.namespace,
+  qps: config.k8sClientRateLimiterQps,
+  burst: config.k8sClientRateLimiterBurst,
+})
+
+/** Every real service of the controller. */
+export const controllerLayer = (config: ControllerConfig) =>
+  controllerLayerOn(config, Kubernetes.layer(kubernetesOptions(config)))
+
 /**
- * Every real service of the controller. `lifecycle` is merged in beside the pipeline
- * (the watchers that act on Jobs after they exist); it may use every service here.
+ * `controllerLayer` on a given Kubernetes layer, such as
+ * `Kubernetes.layerFromKubeConfig` pointed at a local API server.
  */
-export const controllerLayer = (
+export const controllerLayerOn = <E>(
   config: ControllerConfig,
-  lifecycle: Layer.Layer<never, never, Kubernetes | ClusterEvents | Readiness> = Layer.empty,
+  kube: Layer.Layer<Kubernetes, E>,
 ) => {
-  const kube = Kubernetes.layer({
-    namespace: config.namespace,
-    qps: config.k8sClientRateLimiterQps,
-    burst: config.k8sClientRateLimiterBurst,
-  })
   const events = ClusterEvents.layer({ controllerId: config.id })
   const base = Layer.mergeAll(events, Readiness.layer).pipe(Layer.provideMerge(kube))
   return Layer.mergeAll(
     InFlight.layer,
     leaderLayer(config),
     HttpEndpoints.layer({ healthPort: config.healthPort, prometheusPort: config.prometheusPort }),
-    lifecycle,
   ).pipe(
     Layer.provideMerge(base),
     Layer.merge(PodSpecBuilder.layerConfig(toBuildConfig(config), { controllerVersion: version })),
@@ -91,7 +96,14 @@ export const loggingLayer = (config: ControllerConfig) =>
 
 /** The controller program: runs until a signal interrupts it or a permanent failure. */
 export const controllerProgram = (config: ControllerConfig) =>
+  controllerProgramOn(config, Kubernetes.layer(kubernetesOptions(config)))
+
+/** `controllerProgram` on a given Kubernetes layer. */
+export const controllerProgramOn = <E>(
+  config: ControllerConfig,
+  kube: Layer.Layer<Kubernetes, E>,
+) =>
   underLeadership(config, Effect.scoped(runController(config))).pipe(
-    Effect.provide(controllerLayer(config)),
+    Effect.provide(controllerLayerOn(config, kube)),
     Effect.provide(loggingLayer(config)),
   )
