@@ -101,11 +101,36 @@ export const parseImageReference = (
   })
 }
 
+/** What a build needs to know about a reference, without the parsed parts. */
+export interface ImageFacts {
+  /** The parse error's text, undefined for a valid reference. */
+  readonly error: string | undefined
+  readonly hasDigest: boolean
+}
+
+/**
+ * A build asks about the same few images several times (validity, digest rule, after each
+ * patch), and consecutive builds mostly use the same images; the grammar's regular
+ * expressions cost more than the rest of a pull-policy decision. The facts are plain values,
+ * so sharing them is safe; the table is emptied when full so that it stays small.
+ */
+const factsCache = new Map<string, ImageFacts>()
+const factsCacheLimit = 1024
+
+export const imageFacts = (reference: string): ImageFacts => {
+  const cached = factsCache.get(reference)
+  if (cached !== undefined) return cached
+  const parsed = parseImageReference(reference)
+  const facts: ImageFacts = Result.isSuccess(parsed)
+    ? { error: undefined, hasDigest: parsed.success.digest !== undefined }
+    : { error: parsed.failure.message, hasDigest: false }
+  if (factsCache.size >= factsCacheLimit) factsCache.clear()
+  factsCache.set(reference, facts)
+  return facts
+}
+
 /**
  * Whether a reference pins a digest (`…@sha256:…`). Decides the default pull policy:
  * `IfNotPresent` for a digest, `Always` otherwise. An unparseable reference has no digest.
  */
-export const hasDigest = (reference: string): boolean => {
-  const parsed = parseImageReference(reference)
-  return Result.isSuccess(parsed) && parsed.success.digest !== undefined
-}
+export const hasDigest = (reference: string): boolean => imageFacts(reference).hasDigest

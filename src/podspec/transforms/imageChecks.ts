@@ -10,7 +10,7 @@
 import type { V1Container } from "@kubernetes/client-node"
 import { Result } from "effect"
 import type { BuildConfig } from "../BuildConfig.ts"
-import { parseImageReference } from "../ImageReference.ts"
+import { imageFacts } from "../ImageReference.ts"
 import type { BuildState, CheckedImage } from "./BuildState.ts"
 import { digestRule, firstPolicy, rank } from "./pullPolicy.ts"
 import { workspaceMount } from "./volumes.ts"
@@ -77,7 +77,7 @@ export const imageCheckContainer = (
 })
 
 const isValidImage = (image: string | undefined): image is string =>
-  image !== undefined && Result.isSuccess(parseImageReference(image))
+  image !== undefined && imageFacts(image).error === undefined
 
 export const imageChecks = (state: BuildState): Result.Result<BuildState, never> => {
   const checks = new Map<string, string>()

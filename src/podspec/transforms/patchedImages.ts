@@ -6,7 +6,7 @@
 import type { V1Container } from "@kubernetes/client-node"
 import { Result } from "effect"
 import { BuildError } from "../BuildError.ts"
-import { parseImageReference } from "../ImageReference.ts"
+import { imageFacts } from "../ImageReference.ts"
 import { renderTable } from "../Table.ts"
 import type { BuildState } from "./BuildState.ts"
 import {
@@ -26,10 +26,8 @@ interface InvalidImage {
 const invalidImages = (containers: ReadonlyArray<V1Container>): Array<InvalidImage> =>
   containers.flatMap((container) => {
     const image = container.image ?? ""
-    const parsed = parseImageReference(image)
-    return Result.isFailure(parsed)
-      ? [{ container: container.name, image, error: parsed.failure.message }]
-      : []
+    const { error } = imageFacts(image)
+    return error === undefined ? [] : [{ container: container.name, image, error }]
   })
 
 /** One invalid image is named in a sentence; several are listed in a table. */
