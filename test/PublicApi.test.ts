@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Result } from "effect"
 import * as api from "agent-stack-k8s"
 import * as testing from "agent-stack-k8s/testing"
+import { Effect, Layer, Result } from "effect"
 
 describe("public entry points", () => {
   describe("agent-stack-k8s", () => {

@@ -1,5 +1,5 @@
-import type { V1Job } from "@kubernetes/client-node"
 import { assert, describe, it } from "@effect/vitest"
+import type { V1Job } from "@kubernetes/client-node"
 import { Effect } from "effect"
 import { parseAllDocuments } from "yaml"
 import { render } from "../../src/cli/render.ts"

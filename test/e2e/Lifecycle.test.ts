@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { kubernetesPluginReference } from "../../src/podspec/JobInput.ts"
 import { outcomeLabel } from "../../src/kubernetes/cluster/Outcome.ts"
 import { Kubernetes } from "../../src/kubernetes/Kubernetes.ts"
+import { kubernetesPluginReference } from "../../src/podspec/JobInput.ts"
 import { advance, jobNames, StackDoubleControl, withController } from "./harness.ts"
 
 const queueArgs = ["--queue", "kubernetes", "--tags", "queue=kubernetes"]
