@@ -291,8 +291,11 @@ export const startStacksApiFake = async (
       send(response, { status: 500, body: { message: `fake failed: ${String(error)}` } })
     })
   })
-  // Keep-alive sockets would hold `close()` open until they time out.
-  server.keepAliveTimeout = 1000
+  // Node's default keep-alive timeout (5 s) is left alone on purpose: the server advertises
+  // it as `Keep-Alive: timeout=…`, and clients subtract a safety margin from that hint
+  // (undici 2 s, Node's agent 1 s). A 1 s timeout made every client drop the connection
+  // after each response, so every call paid for a new TCP connection. `close()` ends idle
+  // keep-alive sockets itself, so a long timeout does not delay it.
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
 
