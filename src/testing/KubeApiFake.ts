@@ -3,8 +3,9 @@
  * ephemeral port, backed by the same in-memory cluster as `Kubernetes.layerTest`: Jobs,
  * Pods, PodTemplates, Secrets, Events and Leases with label and field selectors,
  * `watch=true` NDJSON streams (headers flushed at once; a too-old resourceVersion gets an
- * `ERROR` event with a 410 Status), `Status` bodies for failures, and the cluster's fault
- * script (statuses, latency, connection resets).
+ * `ERROR` event with a 410 Status), `Status` bodies for failures, the cluster's fault
+ * script (statuses, latency, connection resets of the next calls) and hooks that hit the
+ * watches already streaming (clean close, connection reset, an `ERROR` event).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -25,6 +26,26 @@ export interface KubeApiFake {
   readonly kubeConfig: (namespace: string) => KubeConfig
   /** The same as kubeconfig YAML, for tools that read a file. */
   readonly kubeConfigYaml: (namespace: string) => string
+  /** TCP connections the server has accepted so far (shows whether clients keep them alive). */
+  readonly connections: () => number
+  /** Watch responses streaming right now. */
+  readonly openWatches: () => number
+  /** Ends every open watch response cleanly, as a server-side timeout does; returns how many. */
+  readonly closeWatches: () => number
+  /** Destroys the connection of every open watch without an answer; returns how many. */
+  readonly resetWatches: () => number
+  /**
+   * Sends every open watch an `ERROR` event carrying a Status with `code` (410 means the
+   * resourceVersion expired, 500 a server failure), then ends it; returns how many.
+   */
+  readonly failWatches: (code: number, message?: string) => number
+}
+
+/** A watch response being streamed, with the fault hooks' ways to end it. */
+interface OpenWatch {
+  readonly close: () => void
+  readonly reset: () => void
+  readonly fail: (status: object) => void
 }
 
 const sendJson = (
@@ -74,6 +95,7 @@ export const fakeKubeConfigYaml = (url: string, namespace: string): string =>
 
 const serve = (
   cluster: Cluster,
+  openWatches: Set<OpenWatch>,
   found: Route,
   url: URL,
   request: IncomingMessage,
@@ -159,11 +181,23 @@ const serve = (
           (type, object) => write(type, object),
           () => response.end(),
         )
+        const open: OpenWatch = {
+          close: () => handle.close(),
+          reset: () => request.socket.destroy(),
+          fail: (status) => {
+            write("ERROR", status)
+            handle.close()
+          },
+        }
+        openWatches.add(open)
         const seconds = Number(url.searchParams.get("timeoutSeconds") ?? "0")
         const timer = seconds > 0 ? setTimeout(() => handle.close(), seconds * 1000) : undefined
         timer?.unref()
-        request.on("close", () => {
+        // The response closes when it has ended or its connection is gone, whichever side
+        // ended it: only then is the watch no longer open.
+        response.on("close", () => {
           if (timer !== undefined) clearTimeout(timer)
+          openWatches.delete(open)
           handle.close()
         })
       } catch (thrown) {
@@ -183,6 +217,14 @@ export const makeKubeApiFake = (
   Effect.gen(function* () {
     const cluster = yield* makeCluster(options)
     const run = yield* FiberSet.makeRuntime<never, void, never>()
+    const openWatches = new Set<OpenWatch>()
+    let connections = 0
+    // Each hook works on a snapshot: ending a watch removes it from the set.
+    const eachWatch = (act: (open: OpenWatch) => void): number => {
+      const current = [...openWatches]
+      for (const open of current) act(open)
+      return current.length
+    }
 
     const handle = (request: IncomingMessage, response: ServerResponse) =>
       Effect.gen(function* () {
@@ -216,7 +258,7 @@ export const makeKubeApiFake = (
           return sendJson(response, fault.status, status.toStatus(), headers)
         }
         try {
-          serve(cluster, found, url, request, response, text)
+          serve(cluster, openWatches, found, url, request, response, text)
         } catch (thrown) {
           const failure =
             thrown instanceof StatusFailure
@@ -228,6 +270,9 @@ export const makeKubeApiFake = (
 
     const server = createServer((request, response) => {
       run(handle(request, response))
+    })
+    server.on("connection", () => {
+      connections++
     })
     yield* Effect.acquireRelease(
       Effect.callback<void>((resume) => {
@@ -251,5 +296,19 @@ export const makeKubeApiFake = (
         kc.loadFromString(fakeKubeConfigYaml(url, namespace))
         return kc
       },
+      connections: () => connections,
+      openWatches: () => openWatches.size,
+      closeWatches: () => eachWatch((open) => open.close()),
+      resetWatches: () => eachWatch((open) => open.reset()),
+      failWatches: (code, message) =>
+        eachWatch((open) =>
+          open.fail(
+            new StatusFailure(
+              code,
+              faultReason(code),
+              message ?? faultMessage({ operation: "watch", status: code }),
+            ).toStatus(),
+          ),
+        ),
     }
   })
