@@ -3,17 +3,9 @@
  * why a Job got no pod (`error looking up service account …`, `exceeded quota …`).
  */
 import type { CoreV1Event } from "@kubernetes/client-node"
+import { timestampMillis } from "../kube/Timestamp.ts"
 import { renderTable } from "../podspec/Table.ts"
 import { humanDuration } from "./humanDuration.ts"
-
-const asMillis = (value: unknown): number | undefined => {
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === "string") {
-    const parsed = Date.parse(value)
-    return Number.isNaN(parsed) ? undefined : parsed
-  }
-  return undefined
-}
 
 /** Breaks text into lines of at most `width` characters, at spaces where it can. */
 export const softWrap = (text: string, width: number): string => {
@@ -37,16 +29,16 @@ export const softWrap = (text: string, width: number): string => {
 
 /** The row of one event: when last seen (as an age), how often, type, reason, message. */
 export const eventRow = (event: CoreV1Event, nowMillis: number): Array<string> => {
-  let at = asMillis(event.eventTime) ?? asMillis(event.firstTimestamp)
+  let at = timestampMillis(event.eventTime) ?? timestampMillis(event.firstTimestamp)
   let repeated = "-"
   if (event.series === undefined) {
     const count = event.count ?? 1
     if (count > 1) {
       repeated = `x${count}`
-      at = asMillis(event.lastTimestamp) ?? at
+      at = timestampMillis(event.lastTimestamp) ?? at
     }
   } else {
-    const last = asMillis(event.series.lastObservedTime)
+    const last = timestampMillis(event.series.lastObservedTime)
     const first = at
     repeated = `x${event.series.count ?? 1} over ${humanDuration((last ?? 0) - (first ?? last ?? 0))}`
     at = last ?? at
@@ -65,8 +57,8 @@ export const renderEvents = (events: ReadonlyArray<CoreV1Event>, nowMillis: numb
   if (events.length === 0) return "Events: none"
   const sorted = [...events].sort(
     (a, b) =>
-      (asMillis(a.lastTimestamp) ?? asMillis(a.eventTime) ?? 0) -
-      (asMillis(b.lastTimestamp) ?? asMillis(b.eventTime) ?? 0),
+      (timestampMillis(a.lastTimestamp) ?? timestampMillis(a.eventTime) ?? 0) -
+      (timestampMillis(b.lastTimestamp) ?? timestampMillis(b.eventTime) ?? 0),
   )
   return renderTable(
     ["LAST EVENT", "REPEATED", "TYPE", "REASON", "MESSAGE"],

@@ -4,16 +4,8 @@
  * cancel checker (upstream-behaviour 2.4), kept here so they are table-tested.
  */
 import type { V1Job } from "@kubernetes/client-node"
+import { timestampMillis } from "../kube/Timestamp.ts"
 import { jobUuidLabel } from "../kubernetes/LabelSelector.ts"
-
-const asMillis = (value: unknown): number | undefined => {
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === "string") {
-    const parsed = Date.parse(value)
-    return Number.isNaN(parsed) ? undefined : parsed
-  }
-  return undefined
-}
 
 /** The Buildkite job UUID a Job or Pod is labelled with, or undefined. */
 export const uuidOf = (object: {
@@ -31,12 +23,12 @@ export const isFinished = (job: V1Job): boolean =>
 
 /** When the Job finished: completion time, else the finishing condition's transition. */
 export const finishedAtMillis = (job: V1Job): number | undefined => {
-  const completion = asMillis(job.status?.completionTime)
+  const completion = timestampMillis(job.status?.completionTime)
   if (completion !== undefined) return completion
   const condition = (job.status?.conditions ?? []).find(
     (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
   )
-  return asMillis(condition?.lastTransitionTime)
+  return timestampMillis(condition?.lastTransitionTime)
 }
 
 /** Whether the Job has, or ever had, a pod. */
@@ -55,7 +47,8 @@ export const hasPod = (job: V1Job): boolean => {
   )
 }
 
-export const startedAtMillis = (job: V1Job): number | undefined => asMillis(job.status?.startTime)
+export const startedAtMillis = (job: V1Job): number | undefined =>
+  timestampMillis(job.status?.startTime)
 
 /** What a finished Job calls for. */
 export type FinishedKind =

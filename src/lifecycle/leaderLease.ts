@@ -5,6 +5,7 @@
  * skew between nodes cannot make a live leader look dead.
  */
 import type { V1Lease } from "@kubernetes/client-node"
+import { timestampMillis } from "../kube/Timestamp.ts"
 
 /** What a replica remembers of the Lease between attempts. */
 export interface Observed {
@@ -14,20 +15,11 @@ export interface Observed {
   readonly atMillis: number
 }
 
-const asMillis = (value: unknown): number | undefined => {
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === "string") {
-    const parsed = Date.parse(value)
-    return Number.isNaN(parsed) ? undefined : parsed
-  }
-  return undefined
-}
-
 /** The holder named by the Lease, or "" when nobody holds it. */
 export const holderOf = (lease: V1Lease): string => lease.spec?.holderIdentity ?? ""
 
 const recordOf = (lease: V1Lease): string =>
-  `${holderOf(lease)}@${asMillis(lease.spec?.renewTime) ?? ""}`
+  `${holderOf(lease)}@${timestampMillis(lease.spec?.renewTime) ?? ""}`
 
 /** Updates what this replica has seen: the clock restarts whenever the record changes. */
 export const observe = (

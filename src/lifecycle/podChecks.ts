@@ -5,6 +5,7 @@
  * failed while the agent keeps the pod alive).
  */
 import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node"
+import { timestampMillis } from "../kube/Timestamp.ts"
 
 /** Waiting reasons meaning a container cannot be created or its image pulled. */
 export const failingWaitingReasons: ReadonlySet<string> = new Set([
@@ -39,15 +40,6 @@ export interface ContainerProblem {
 
 const byName = (a: { readonly name: string }, b: { readonly name: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-
-const asMillis = (value: unknown): number | undefined => {
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === "string") {
-    const parsed = Date.parse(value)
-    return Number.isNaN(parsed) ? undefined : parsed
-  }
-  return undefined
-}
 
 const problemOf = (status: V1ContainerStatus): ContainerProblem | undefined => {
   const reason = status.state?.waiting?.reason
@@ -92,7 +84,7 @@ export const dueContainerProblems = (
   const problems = containerProblems(pod)
   if (problems.length === 0) return problems
   if (problems.some((problem) => immediateWaitingReasons.has(problem.reason))) return problems
-  const started = asMillis(pod.status?.startTime)
+  const started = timestampMillis(pod.status?.startTime)
   if (started === undefined || nowMillis - started < graceMillis) return []
   return problems
 }
@@ -147,13 +139,13 @@ export const isPendingTimedOut = (
     ...(pod.status.containerStatuses ?? []),
   ]
   if (statuses.some((status) => problemOf(status) !== undefined)) return false
-  const created = asMillis(pod.metadata?.creationTimestamp)
+  const created = timestampMillis(pod.metadata?.creationTimestamp)
   return created !== undefined && nowMillis - created >= timeoutMillis
 }
 
 /** How long the pod has existed, for the pending-timeout message. */
 export const podAgeMillis = (pod: V1Pod, nowMillis: number): number =>
-  nowMillis - (asMillis(pod.metadata?.creationTimestamp) ?? nowMillis)
+  nowMillis - (timestampMillis(pod.metadata?.creationTimestamp) ?? nowMillis)
 
 /** Succeeded, Failed or Unknown: nothing more will happen to this pod. */
 export const isPodOver = (pod: V1Pod): boolean => {
@@ -185,7 +177,7 @@ export const failedButRunning = (
     if (status.name === "agent" || !isSystemContainer(status.name)) continue
     const terminated = status.state?.terminated
     if (terminated === undefined || terminated.exitCode === 0) continue
-    const finished = asMillis(terminated.finishedAt)
+    const finished = timestampMillis(terminated.finishedAt)
     if (finished !== undefined && nowMillis - finished >= graceMillis) return status.name
   }
   return undefined
