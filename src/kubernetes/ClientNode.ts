@@ -27,6 +27,7 @@ import { informer } from "./Informer.ts"
 import { ignoreNotFound } from "./idempotent.ts"
 import { makeRateLimiter, type RateLimiterOptions } from "./RateLimiter.ts"
 import { decodeSecret } from "./Secrets.ts"
+import { withSharedConnections } from "./SharedConnections.ts"
 import { stripJob, stripPod } from "./Strip.ts"
 
 /** Options of the Kubernetes layers; the namespace is required, the rest have defaults. */
@@ -63,10 +64,11 @@ const isWatchTimeout = (thrown: unknown): boolean =>
 
 /** Builds the service over a loaded KubeConfig. */
 export const makeClientNode = (
-  kc: KubeConfig,
+  loaded: KubeConfig,
   options: KubernetesOptions,
 ): Effect.Effect<KubernetesApi> =>
   Effect.gen(function* () {
+    const kc = withSharedConnections(loaded)
     const limiter = yield* makeRateLimiter(options)
     const namespace = options.namespace
     const batch = kc.makeApiClient(BatchV1Api)

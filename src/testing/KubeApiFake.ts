@@ -54,8 +54,14 @@ const sendJson = (
   body: unknown,
   headers: Record<string, string> = {},
 ) => {
-  response.writeHead(code, { "content-type": "application/json", ...headers })
-  response.end(JSON.stringify(body))
+  const text = JSON.stringify(body)
+  // A length instead of chunked encoding, as the API server sends for a single object.
+  response.writeHead(code, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  })
+  response.end(text)
 }
 
 const readBody = (request: IncomingMessage): Promise<string> =>
