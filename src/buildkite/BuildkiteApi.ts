@@ -3,8 +3,8 @@
  * `layerTest` is the in-memory stack double, with `StackDoubleControl` beside it.
  * Behaviour per call (chunking, pagination, retries) is in `ApiShape.ts`.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Context, Effect, Layer, type Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { version } from "../version.ts"
 import { type BuildkiteApiShape, makeBuildkiteApi } from "./ApiShape.ts"
 import { makeHttpTransport } from "./HttpTransport.ts"
@@ -52,9 +52,13 @@ export class BuildkiteApi extends Context.Service<BuildkiteApi, BuildkiteApiShap
       }),
     )
 
-  /** The real API over HTTP, on the platform's `fetch`. */
+  /**
+   * The real API over HTTP, on an undici connection pool of its own (keep-alive), closed
+   * with the layer. Undici's request API costs less CPU per call than the WHATWG `fetch`
+   * built on it, which adds Request/Response objects and web streams to every call.
+   */
   static readonly layer = (options: BuildkiteApiOptions): Layer.Layer<BuildkiteApi> =>
-    BuildkiteApi.layerWithoutHttpClient(options).pipe(Layer.provide(FetchHttpClient.layer))
+    BuildkiteApi.layerWithoutHttpClient(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
   /**
    * The in-memory stack double for a stack key, with its `StackDoubleControl`. Time
