@@ -24,7 +24,7 @@ export class StackApis extends Context.Service<
     ) => Effect.Effect<BuildkiteApiShape, never, Scope.Scope>
   }
 >()("agent-stack-k8s/StackApis") {
-  /** HTTP clients on the platform's `fetch`. */
+  /** HTTP clients (undici, with keep-alive connection pools). */
   static readonly layer = (options: StackApiOptions): Layer.Layer<StackApis> =>
     Layer.succeed(StackApis, {
       make: (stackKey, token) =>
