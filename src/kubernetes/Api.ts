@@ -53,6 +53,15 @@ export interface KubernetesApi {
     name: string,
     options?: DeleteJobOptions,
   ) => Effect.Effect<void, KubernetesError>
+  /**
+   * Deletes every Job the label selector matches in one request (`deletecollection`), so a
+   * batch costs one token of the client rate limit; none matching is a success. An empty
+   * selector would match every Job in the namespace and is refused as a defect.
+   */
+  readonly deleteJobs: (
+    labelSelector: string,
+    options?: DeleteJobOptions,
+  ) => Effect.Effect<void, KubernetesError>
   readonly getPod: (name: string) => Effect.Effect<V1Pod, KubernetesError>
   /** Deletes the Pod; a Pod that is already gone counts as deleted. */
   readonly deletePod: (

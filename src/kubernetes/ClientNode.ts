@@ -183,6 +183,19 @@ export const makeClientNode = (
             }),
           ),
         ),
+      deleteJobs: (labelSelector, opts = {}) =>
+        labelSelector.trim() === ""
+          ? Effect.die(new Error("deleteJobs refused an empty selector: it matches every Job"))
+          : call("Job", "", () =>
+              batch.deleteCollectionNamespacedJob({
+                namespace,
+                labelSelector,
+                propagationPolicy: opts.propagation ?? "Background",
+                ...(opts.gracePeriodSeconds === undefined
+                  ? {}
+                  : { gracePeriodSeconds: opts.gracePeriodSeconds }),
+              }),
+            ).pipe(Effect.asVoid),
       getPod: (name) => call("Pod", name, () => core.readNamespacedPod({ name, namespace })),
       deletePod: (name, opts = {}) =>
         ignoreNotFound(

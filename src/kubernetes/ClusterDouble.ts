@@ -175,6 +175,12 @@ export const makeClusterDouble = (cluster: Cluster, namespace: string) => {
           cluster.deleteJob(namespace, name, options.propagation ?? "Background"),
         ),
       ),
+    deleteJobs: (labelSelector, options = {}) =>
+      labelSelector.trim() === ""
+        ? Effect.die(new Error("deleteJobs refused an empty selector: it matches every Job"))
+        : call("deleteJobs", jobs, "", () => {
+            cluster.deleteJobs(namespace, labelSelector, options.propagation ?? "Background")
+          }),
     getPod: (name) => call("getPod", pods, name, () => store.get(pods, namespace, name) as V1Pod),
     deletePod: (name) =>
       ignoreNotFound(call("deletePod", pods, name, () => cluster.deletePod(namespace, name))),

@@ -16,6 +16,18 @@ export const controllerIdLabel = "buildkite.com/controller-id"
 export const controllerSelector = (id: string): string =>
   id === "" ? `${jobUuidLabel},!${controllerIdLabel}` : `${jobUuidLabel},${controllerIdLabel}=${id}`
 
+/**
+ * How many job UUIDs one set-based selector names. Each UUID costs 39 bytes of the query
+ * string once its comma is percent-encoded (`%2C`), so 150 of them come to about 5.9 KB
+ * and, with the path and the other parameters, the request line stays well under the
+ * 8 KiB that common proxies and load balancers in front of an API server accept.
+ */
+export const uuidsPerSelector = 150
+
+/** Selects the Jobs and Pods of the given job UUIDs: `buildkite.com/job-uuid in (a,b)`. */
+export const jobUuidIn = (uuids: ReadonlyArray<string>): string =>
+  `${jobUuidLabel} in (${uuids.join(",")})`
+
 type Requirement =
   | { readonly op: "exists" | "absent"; readonly key: string }
   | { readonly op: "in" | "notin"; readonly key: string; readonly values: ReadonlyArray<string> }

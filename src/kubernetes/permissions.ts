@@ -17,7 +17,7 @@ export const requiredPermissions: ReadonlyArray<Permission> = [
   {
     apiGroup: "batch",
     resource: "jobs",
-    verbs: ["get", "list", "watch", "create", "update", "delete"],
+    verbs: ["get", "list", "watch", "create", "update", "delete", "deletecollection"],
   },
   { apiGroup: "", resource: "pods", verbs: ["get", "list", "watch", "delete"] },
   { apiGroup: "", resource: "podtemplates", verbs: ["get"] },
@@ -49,6 +49,7 @@ export const operationPermissions: Readonly<Record<Operation, ReadonlyArray<Use>
   getJob: [jobs("get")],
   updateJob: [jobs("update")],
   deleteJob: [jobs("delete")],
+  deleteJobs: [jobs("deletecollection")],
   getPod: [core("pods", "get")],
   deletePod: [core("pods", "delete")],
   listJobs: [jobs("list")],

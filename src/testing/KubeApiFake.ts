@@ -1,11 +1,12 @@
 /**
  * A local fake of the kube-apiserver subset the controller uses, on 127.0.0.1 and an
  * ephemeral port, backed by the same in-memory cluster as `Kubernetes.layerTest`: Jobs,
- * Pods, PodTemplates, Secrets, Events and Leases with label and field selectors,
- * `watch=true` NDJSON streams (headers flushed at once; a too-old resourceVersion gets an
- * `ERROR` event with a 410 Status), `Status` bodies for failures, the cluster's fault
- * script (statuses, latency, connection resets of the next calls) and hooks that hit the
- * watches already streaming (clean close, connection reset, an `ERROR` event).
+ * Pods, PodTemplates, Secrets, Events and Leases with label and field selectors, DELETE
+ * on a label-selected collection, `watch=true` NDJSON streams (headers flushed at once; a
+ * too-old resourceVersion gets an `ERROR` event with a 410 Status), `Status` bodies for
+ * failures, the cluster's fault script (statuses, latency, connection resets of the next
+ * calls) and hooks that hit the watches already streaming (clean close, connection reset,
+ * an `ERROR` event).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -168,6 +169,29 @@ const serve = (
       else if (resource === pods) cluster.deletePod(namespace, name)
       else store.remove(resource, namespace, name)
       return sendJson(response, 200, deleted)
+    }
+    case "deletecollection": {
+      const options = text.length > 0 ? (body() as { propagationPolicy?: string }) : {}
+      const policy =
+        url.searchParams.get("propagationPolicy") ?? options.propagationPolicy ?? "Background"
+      const labelSelector = selectors.labelSelector ?? ""
+      const deleted =
+        resource === jobs
+          ? cluster.deleteJobs(
+              namespace,
+              labelSelector,
+              policy === "Foreground" ? "Foreground" : "Background",
+            )
+          : store
+              .list(resource, namespace, selectors)
+              .items.map((object) => store.remove(resource, namespace, object.metadata?.name ?? ""))
+      // The API server answers a collection delete with the list of what it deleted.
+      return sendJson(response, 200, {
+        apiVersion: resource.group === "" ? "v1" : `${resource.group}/v1`,
+        kind: `${resource.kind}List`,
+        metadata: {},
+        items: deleted,
+      })
     }
     case "watch": {
       response.writeHead(200, {

@@ -4,12 +4,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { V1Job } from "@kubernetes/client-node"
-import { Context, Effect, Fiber, type Layer, Queue, Redacted, Stream } from "effect"
+import { Context, Effect, Exit, Fiber, type Layer, Queue, Redacted, Schedule, Stream } from "effect"
 import type { WatchEvent } from "../../src/kubernetes/Api.ts"
 import type { Cluster } from "../../src/kubernetes/cluster/Cluster.ts"
 import { events, podTemplates, secrets } from "../../src/kubernetes/cluster/Resources.ts"
 import { Kubernetes } from "../../src/kubernetes/Kubernetes.ts"
-import { controllerSelector } from "../../src/kubernetes/LabelSelector.ts"
+import { controllerSelector, jobUuidIn, jobUuidLabel } from "../../src/kubernetes/LabelSelector.ts"
 
 /** Access to the cluster model behind the implementation under test, for seeding. */
 export class ContractCluster extends Context.Service<ContractCluster, Cluster>()(
@@ -173,6 +173,57 @@ export const contractSuite = (
             const error = yield* Effect.flip(kube.getJob("job-d"))
             assert.strictEqual(error._tag, "NotFound")
             yield* kube.deletePod("no-such-pod", { gracePeriodSeconds: 0 })
+          }),
+        ),
+      )
+    })
+
+    describe("deleteJobs", () => {
+      it.live("deletes the selected Jobs with their pods, and succeeds when none match", () =>
+        run(
+          Effect.gen(function* () {
+            const kube = yield* Kubernetes
+            const cluster = yield* ContractCluster
+            cluster.setOutcome(() => ({ _tag: "Unschedulable" }))
+            for (const name of ["gone-a", "gone-b", "kept"]) yield* kube.createJob(makeJob(name))
+            const selected = jobUuidIn(["uuid-gone-a", "uuid-gone-b", "uuid-never-created"])
+            const pods = kube
+              .listPods(jobUuidLabel)
+              .pipe(
+                Effect.map((items) =>
+                  items.map((pod) => pod.metadata?.labels?.["job-name"]).sort(),
+                ),
+              )
+            assert.deepStrictEqual(yield* pods, ["gone-a", "gone-b", "kept"])
+
+            yield* kube.deleteJobs(selected, { propagation: "Background", gracePeriodSeconds: 0 })
+            const jobsLeft = yield* kube.listJobs(jobUuidLabel)
+            assert.deepStrictEqual(
+              jobsLeft.map((job) => job.metadata?.name),
+              ["kept"],
+            )
+            // Background: the garbage collector removes the pods just after the Jobs.
+            const podsLeft = yield* pods.pipe(
+              Effect.repeat({
+                until: (names) => names.length === 1,
+                schedule: Schedule.spaced("5 millis"),
+                times: 200,
+              }),
+            )
+            assert.deepStrictEqual(podsLeft, ["kept"])
+            yield* kube.deleteJobs(selected, { propagation: "Background", gracePeriodSeconds: 0 })
+          }),
+        ),
+      )
+
+      it.live("dies without deleting anything, when the selector is empty", () =>
+        run(
+          Effect.gen(function* () {
+            const kube = yield* Kubernetes
+            yield* kube.createJob(makeJob("kept", {}, { suspend: true }))
+            const exit = yield* Effect.exit(kube.deleteJobs(" "))
+            assert.isTrue(Exit.hasDies(exit))
+            assert.strictEqual((yield* kube.listJobs(jobUuidLabel)).length, 1)
           }),
         ),
       )

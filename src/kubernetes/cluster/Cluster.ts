@@ -40,6 +40,12 @@ export interface Cluster {
     name: string,
     propagation: "Background" | "Foreground",
   ) => void
+  /** Deletes every Job the label selector matches, each as `deleteJob` does. */
+  readonly deleteJobs: (
+    namespace: string,
+    labelSelector: string,
+    propagation: "Background" | "Foreground",
+  ) => ReadonlyArray<KubernetesObject>
   readonly deletePod: (namespace: string, name: string) => void
 }
 
@@ -86,6 +92,16 @@ export const makeCluster = (
         )
     }
 
+    const deleteJobs = (
+      namespace: string,
+      labelSelector: string,
+      propagation: "Background" | "Foreground",
+    ) => {
+      const matched = store.list(jobs, namespace, { labelSelector }).items
+      for (const job of matched) deleteJob(namespace, job.metadata?.name ?? "", propagation)
+      return matched
+    }
+
     const controller = makeJobController({
       store,
       run: (key, effect) => {
@@ -130,6 +146,7 @@ export const makeCluster = (
         return store.create(jobs, namespace, job)
       },
       deleteJob,
+      deleteJobs,
       deletePod: (namespace, name) => {
         store.remove(pods, namespace, name)
       },

@@ -16,7 +16,7 @@ export interface Route {
   readonly resource: Resource
   readonly namespace: string
   readonly name: string | undefined
-  readonly verb: "get" | "list" | "watch" | "create" | "update" | "delete"
+  readonly verb: "get" | "list" | "watch" | "create" | "update" | "delete" | "deletecollection"
   /** The matching Kubernetes service operation, e.g. `watchPods`; used by fault scripts. */
   readonly operation: string
 }
@@ -52,16 +52,20 @@ export const route = (method: string, url: URL): Route | undefined => {
         ? "create"
         : method === "PUT" && name !== undefined
           ? "update"
-          : method === "DELETE" && name !== undefined
-            ? "delete"
+          : method === "DELETE"
+            ? name !== undefined
+              ? "delete"
+              : "deletecollection"
             : undefined
   if (verb === undefined) return undefined
-  const plural_ = verb === "list" || verb === "watch" ? "s" : ""
+  const collection = verb === "list" || verb === "watch" || verb === "deletecollection"
+  // `deletecollection` is the service's `deleteJobs`: the verb it uses, in the plural.
+  const action = verb === "deletecollection" ? "delete" : verb
   return {
     resource: entry.resource,
     namespace: decodeURIComponent(namespace),
     name: name === undefined ? undefined : decodeURIComponent(name),
     verb,
-    operation: `${verb}${entry.operationKind}${plural_}`,
+    operation: `${action}${entry.operationKind}${collection ? "s" : ""}`,
   }
 }
