@@ -11,6 +11,7 @@ import type { ClusterEvents } from "../cluster/ClusterEvents.ts"
 import type { ControllerConfig } from "../config/ControllerConfig.ts"
 import type { Kubernetes } from "../kubernetes/Kubernetes.ts"
 import { runLifecycle } from "../lifecycle/Lifecycle.ts"
+import * as Metrics from "../observability/Metrics.ts"
 import { Readiness } from "../observability/Readiness.ts"
 import type { PodSpecBuilder } from "../podspec/PodSpecBuilder.ts"
 import { version } from "../version.ts"
@@ -145,7 +146,15 @@ export const runController = (
     yield* readiness.register(watchesCheck)
     yield* inFlight.synced
     yield* readiness.ready(watchesCheck)
-    yield* recordMaxInFlight(specs.reduce((sum, spec) => sum + spec.maxInFlight, 0))
+    const limit = specs.reduce((sum, spec) => sum + spec.maxInFlight, 0)
+    yield* recordMaxInFlight(limit)
+    // The original's token bucket, read off the cluster-derived count; no bucket when any
+    // queue is unlimited.
+    if (specs.every((spec) => spec.maxInFlight > 0)) {
+      yield* Metrics.gaugeFromCallback(Metrics.limiter.tokensAvailable, () =>
+        Math.max(0, limit - inFlight.unfinished()),
+      )
+    }
 
     // The watchers that act on Jobs once they exist: failures, cancellation, clean-up.
     const [head, ...others] = stacks
@@ -165,6 +174,7 @@ export const runController = (
 
     // Registered last, so it runs first at shutdown: creations finish before the flush.
     const pool = yield* makeCreationPool(config.jobCreationConcurrency)
+    yield* Metrics.gaugeFromCallback(Metrics.limiter.workQueueLength, pool.pending)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {
         const pending = pool.pending()

@@ -1,22 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { outcomeLabel } from "../../src/kubernetes/cluster/Outcome.ts"
 import { Kubernetes } from "../../src/kubernetes/Kubernetes.ts"
-import { kubernetesPluginReference } from "../../src/podspec/JobInput.ts"
-import { advance, jobNames, StackDoubleControl, withController } from "./harness.ts"
+import { advance, jobNames, jobWithOutcome, StackDoubleControl, withController } from "./harness.ts"
 
 const queueArgs = ["--queue", "kubernetes", "--tags", "queue=kubernetes"]
-
-/** A job whose pod the kubelet double moves through `outcome`. */
-const withOutcome = (outcome: string) => ({
-  agentQueryRules: ["queue=kubernetes"],
-  command: "make",
-  env: {
-    BUILDKITE_PLUGINS: JSON.stringify([
-      { [kubernetesPluginReference]: { metadata: { labels: { [outcomeLabel]: outcome } } } },
-    ]),
-  },
-})
 
 describe("controller with its lifecycle watchers (doubles)", () => {
   describe("runController", () => {
@@ -24,7 +11,7 @@ describe("controller with its lifecycle watchers (doubles)", () => {
       withController(queueArgs, () =>
         Effect.gen(function* () {
           const stack = yield* StackDoubleControl
-          const uuid = yield* stack.addJob(withOutcome("Unschedulable"))
+          const uuid = yield* stack.addJob(jobWithOutcome("Unschedulable"))
           yield* advance(2_000)
           assert.deepStrictEqual(yield* jobNames, [`buildkite-${uuid}`])
 
@@ -42,7 +29,7 @@ describe("controller with its lifecycle watchers (doubles)", () => {
       withController(queueArgs, () =>
         Effect.gen(function* () {
           const stack = yield* StackDoubleControl
-          const uuid = yield* stack.addJob(withOutcome("InitContainerFails"))
+          const uuid = yield* stack.addJob(jobWithOutcome("InitContainerFails"))
           yield* advance(5_000)
 
           const finishes = (yield* stack.calls("finishJob")).filter((call) =>

@@ -9,8 +9,10 @@ import { runController } from "../../src/controller/Controller.ts"
 import { InFlight } from "../../src/controller/InFlight.ts"
 import { StackApis } from "../../src/controller/StackApis.ts"
 import { ClusterDoubleControl } from "../../src/kubernetes/ClusterDouble.ts"
+import { outcomeLabel } from "../../src/kubernetes/cluster/Outcome.ts"
 import { Kubernetes } from "../../src/kubernetes/Kubernetes.ts"
 import { Readiness } from "../../src/observability/Readiness.ts"
+import { kubernetesPluginReference } from "../../src/podspec/JobInput.ts"
 import { PodSpecBuilder } from "../../src/podspec/PodSpecBuilder.ts"
 
 export const namespace = "buildkite"
@@ -75,3 +77,14 @@ export const jobNames = Effect.gen(function* () {
 })
 
 export { ClusterDoubleControl, StackDoubleControl }
+
+/** A job on queue `kubernetes` whose pod the kubelet double moves through `outcome`. */
+export const jobWithOutcome = (outcome: string) => ({
+  agentQueryRules: ["queue=kubernetes"],
+  command: "make",
+  env: {
+    BUILDKITE_PLUGINS: JSON.stringify([
+      { [kubernetesPluginReference]: { metadata: { labels: { [outcomeLabel]: outcome } } } },
+    ]),
+  },
+})
