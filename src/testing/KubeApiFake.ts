@@ -6,7 +6,7 @@
  * too-old resourceVersion gets an `ERROR` event with a 410 Status), `Status` bodies for
  * failures, the cluster's fault script (statuses, latency, connection resets of the next
  * calls) and hooks that hit the watches already streaming (clean close, connection reset,
- * an `ERROR` event).
+ * an `ERROR` event), and a log of the requests it answered.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -15,8 +15,32 @@ import { Effect, FiberSet, type Scope } from "effect"
 import { type Cluster, type ClusterOptions, makeCluster } from "../kubernetes/cluster/Cluster.ts"
 import { faultMessage, faultReason } from "../kubernetes/cluster/Faults.ts"
 import { jobs, pods } from "../kubernetes/cluster/Resources.ts"
-import { StatusFailure } from "../kubernetes/cluster/StatusFailure.ts"
+import { notFound, StatusFailure } from "../kubernetes/cluster/StatusFailure.ts"
+import type { Store } from "../kubernetes/cluster/Store.ts"
 import { type Route, route } from "./kube/routes.ts"
+
+/** One request the fake answered (or dropped), as its request log keeps it. */
+export interface RequestRecord {
+  readonly method: string
+  /** The URL path, e.g. `/apis/batch/v1/namespaces/ci/jobs`. */
+  readonly path: string
+  /** The query string without its `?`, as sent (percent-encoded); empty when there is none. */
+  readonly query: string
+  /** The service operation the request routed to, e.g. `createJob`; `undefined` when none (404). */
+  readonly operation: string | undefined
+  /** The status answered (200 for a watch that streamed); `undefined` for a reset connection. */
+  readonly status: number | undefined
+  /** When the request arrived, in milliseconds on the cluster's (Effect) clock. */
+  readonly at: number
+}
+
+export interface KubeApiFakeOptions extends ClusterOptions {
+  /**
+   * How many of the latest requests `requests()` keeps. Default 1,000; 0 keeps none (the
+   * `onRequest` listeners still see every one).
+   */
+  readonly requestLogLimit?: number
+}
 
 export interface KubeApiFake {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -40,6 +64,10 @@ export interface KubeApiFake {
    * resourceVersion expired, 500 a server failure), then ends it; returns how many.
    */
   readonly failWatches: (code: number, message?: string) => number
+  /** The latest requests answered, oldest first, at most `requestLogLimit` of them. */
+  readonly requests: () => ReadonlyArray<RequestRecord>
+  /** Calls `listener` with every request's record as it is logged; returns the unsubscribe. */
+  readonly onRequest: (listener: (record: RequestRecord) => void) => () => void
 }
 
 /** A watch response being streamed, with the fault hooks' ways to end it. */
@@ -100,8 +128,30 @@ export const fakeKubeConfigYaml = (url: string, namespace: string): string =>
     "",
   ].join("\n")
 
+/** The stored object for a read-only answer (it is only serialised). */
+const stored = (store: Store, resource: Route["resource"], namespace: string, name: string) => {
+  const found = store.peek(resource, namespace, name)
+  if (found === undefined) throw notFound(resource, name)
+  return found
+}
+
+/**
+ * A watch event line. Stored objects never change once stored, so each is serialised once
+ * however many watches it goes to; the type is per watch (a label-selected watch can see a
+ * change as `ADDED` or `DELETED`). The same text `JSON.stringify({ type, object })` gives.
+ */
+const eventLine = (serialised: WeakMap<object, string>, type: string, object: object) => {
+  let text = serialised.get(object)
+  if (text === undefined) {
+    text = JSON.stringify(object)
+    serialised.set(object, text)
+  }
+  return `{"type":${JSON.stringify(type)},"object":${text}}\n`
+}
+
 const serve = (
   cluster: Cluster,
+  serialised: WeakMap<object, string>,
   openWatches: Set<OpenWatch>,
   found: Route,
   url: URL,
@@ -133,14 +183,14 @@ const serve = (
   }
   switch (found.verb) {
     case "get":
-      return sendJson(response, 200, store.get(resource, namespace, name))
+      return sendJson(response, 200, stored(store, resource, namespace, name))
     case "list": {
-      const listed = store.list(resource, namespace, selectors)
+      const items = store.select(resource, namespace, selectors)
       return sendJson(response, 200, {
         apiVersion: resource.group === "" ? "v1" : `${resource.group}/v1`,
         kind: `${resource.kind}List`,
-        metadata: { resourceVersion: listed.resourceVersion },
-        items: listed.items,
+        metadata: { resourceVersion: String(store.resourceVersion) },
+        items,
       })
     }
     case "create": {
@@ -163,7 +213,7 @@ const serve = (
       const options = text.length > 0 ? (body() as { propagationPolicy?: string }) : {}
       const policy =
         url.searchParams.get("propagationPolicy") ?? options.propagationPolicy ?? "Background"
-      const deleted = store.get(resource, namespace, name)
+      const deleted = stored(store, resource, namespace, name)
       if (resource === jobs)
         cluster.deleteJob(namespace, name, policy === "Foreground" ? "Foreground" : "Background")
       else if (resource === pods) cluster.deletePod(namespace, name)
@@ -183,8 +233,8 @@ const serve = (
               policy === "Foreground" ? "Foreground" : "Background",
             )
           : store
-              .list(resource, namespace, selectors)
-              .items.map((object) => store.remove(resource, namespace, object.metadata?.name ?? ""))
+              .select(resource, namespace, selectors)
+              .map((object) => store.remove(resource, namespace, object.metadata?.name ?? ""))
       // The API server answers a collection delete with the list of what it deleted.
       return sendJson(response, 200, {
         apiVersion: resource.group === "" ? "v1" : `${resource.group}/v1`,
@@ -208,8 +258,9 @@ const serve = (
           namespace,
           selectors.labelSelector,
           url.searchParams.get("resourceVersion") ?? "",
-          (type, object) => write(type, object),
+          (type, object) => response.write(eventLine(serialised, type, object)),
           () => response.end(),
+          { shared: true },
         )
         const open: OpenWatch = {
           close: () => handle.close(),
@@ -242,13 +293,26 @@ const serve = (
 
 /** Starts the fake; it stops, with its cluster, when the scope closes. */
 export const makeKubeApiFake = (
-  options: ClusterOptions = {},
+  options: KubeApiFakeOptions = {},
 ): Effect.Effect<KubeApiFake, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const cluster = yield* makeCluster(options)
+    const { requestLogLimit = 1_000, ...clusterOptions } = options
+    const cluster = yield* makeCluster(clusterOptions)
     const run = yield* FiberSet.makeRuntime<never, void, never>()
     const openWatches = new Set<OpenWatch>()
+    const serialised = new WeakMap<object, string>()
     let connections = 0
+    // Records past the limit are dropped in batches, so keeping the latest costs no shifting
+    // per request.
+    const log: Array<RequestRecord> = []
+    const listeners = new Set<(record: RequestRecord) => void>()
+    const record = (entry: RequestRecord) => {
+      if (requestLogLimit > 0) {
+        log.push(entry)
+        if (log.length >= 2 * requestLogLimit) log.splice(0, log.length - requestLogLimit)
+      }
+      for (const listener of listeners) listener(entry)
+    }
     // Each hook works on a snapshot: ending a watch removes it from the set.
     const eachWatch = (act: (open: OpenWatch) => void): number => {
       const current = [...openWatches]
@@ -256,10 +320,11 @@ export const makeKubeApiFake = (
       return current.length
     }
 
-    const handle = (request: IncomingMessage, response: ServerResponse) =>
-      Effect.gen(function* () {
-        const url = new URL(request.url ?? "/", "http://127.0.0.1")
-        const found = route(request.method ?? "GET", url)
+    const handle = (request: IncomingMessage, response: ServerResponse) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1")
+      const found = route(request.method ?? "GET", url)
+      const at = cluster.store.now()
+      return Effect.gen(function* () {
         if (found === undefined) {
           return sendJson(
             response,
@@ -288,7 +353,7 @@ export const makeKubeApiFake = (
           return sendJson(response, fault.status, status.toStatus(), headers)
         }
         try {
-          serve(cluster, openWatches, found, url, request, response, text)
+          serve(cluster, serialised, openWatches, found, url, request, response, text)
         } catch (thrown) {
           const failure =
             thrown instanceof StatusFailure
@@ -296,7 +361,21 @@ export const makeKubeApiFake = (
               : new StatusFailure(500, "InternalError", String(thrown))
           sendJson(response, failure.code, failure.toStatus())
         }
-      })
+      }).pipe(
+        Effect.ensuring(
+          Effect.sync(() =>
+            record({
+              method: request.method ?? "GET",
+              path: url.pathname,
+              query: url.search.slice(1),
+              operation: found?.operation,
+              status: response.headersSent ? response.statusCode : undefined,
+              at,
+            }),
+          ),
+        ),
+      )
+    }
 
     const server = createServer((request, response) => {
       run(handle(request, response))
@@ -340,5 +419,12 @@ export const makeKubeApiFake = (
             ).toStatus(),
           ),
         ),
+      requests: () => log.slice(-requestLogLimit),
+      onRequest: (listener) => {
+        listeners.add(listener)
+        return () => {
+          listeners.delete(listener)
+        }
+      },
     }
   })

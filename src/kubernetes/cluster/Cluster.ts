@@ -67,11 +67,11 @@ export const makeCluster = (
     const outcomeOf = (job: V1Job) => chooseOutcome(job, callback, images)
 
     const podsOfJob = (namespace: string, uid: string) =>
-      store.list(pods, namespace, { labelSelector: `controller-uid=${uid}` }).items
+      store.select(pods, namespace, { labelSelector: `controller-uid=${uid}` })
     const removePods = (namespace: string, items: ReadonlyArray<KubernetesObject>) => {
       for (const pod of items) {
         const name = pod.metadata?.name ?? ""
-        if (store.find(pods, namespace, name) !== undefined) store.remove(pods, namespace, name)
+        if (store.peek(pods, namespace, name) !== undefined) store.remove(pods, namespace, name)
       }
     }
 

@@ -20,10 +20,10 @@ export const recordEvent = (store: Store, input: EventInput): void => {
   const namespace = metadata.namespace ?? ""
   const now = new Date(store.now())
   const existing = store
-    .list(events, namespace, {
+    .select(events, namespace, {
       fieldSelector: `involvedObject.uid=${metadata.uid ?? ""},reason=${input.reason}`,
     })
-    .items.map((item) => item as CoreV1Event)
+    .map((item) => item as CoreV1Event)
     .find((event) => event.message === input.message)
   if (existing !== undefined) {
     store.mutate(events, namespace, existing.metadata.name ?? "", (object) => {

@@ -49,12 +49,11 @@ export const makeJobController = (deps: JobControllerDeps) => {
     return text
   }
 
-  const podsOf = (job: V1Job) =>
-    store
-      .list(pods, job.metadata?.namespace ?? "", {
-        labelSelector: `controller-uid=${job.metadata?.uid ?? ""}`,
-      })
-      .items.map((item) => item as V1Pod)
+  // Read only: the stored Pods themselves, found through the store's label index.
+  const podsOf = (job: V1Job): ReadonlyArray<V1Pod> =>
+    store.select(pods, job.metadata?.namespace ?? "", {
+      labelSelector: `controller-uid=${job.metadata?.uid ?? ""}`,
+    })
 
   const finish = (job: V1Job, type: "Complete" | "Failed", reason?: string, message?: string) => {
     const namespace = job.metadata?.namespace ?? ""
