@@ -136,22 +136,29 @@ const stored = (store: Store, resource: Route["resource"], namespace: string, na
 }
 
 /**
- * A watch event line. Stored objects never change once stored, so each is serialised once
- * however many watches it goes to; the type is per watch (a label-selected watch can see a
- * change as `ADDED` or `DELETED`). The same text `JSON.stringify({ type, object })` gives.
+ * Watch event lines. A change goes to all the watches it concerns one after another, so
+ * the last object's JSON is kept and each change is serialised once however many watches
+ * it goes to; keeping only the last one holds no memory per stored object. The type is per
+ * watch (a label-selected watch can see a change as `ADDED` or `DELETED`). The same text
+ * `JSON.stringify({ type, object })` gives.
  */
-const eventLine = (serialised: WeakMap<object, string>, type: string, object: object) => {
-  let text = serialised.get(object)
-  if (text === undefined) {
-    text = JSON.stringify(object)
-    serialised.set(object, text)
+const makeEventLines = () => {
+  let lastObject: object | undefined
+  let lastText = ""
+  return (type: string, object: object): string => {
+    if (object !== lastObject) {
+      lastText = JSON.stringify(object)
+      lastObject = object
+    }
+    return `{"type":${JSON.stringify(type)},"object":${lastText}}\n`
   }
-  return `{"type":${JSON.stringify(type)},"object":${text}}\n`
 }
+
+type EventLines = ReturnType<typeof makeEventLines>
 
 const serve = (
   cluster: Cluster,
-  serialised: WeakMap<object, string>,
+  eventLine: EventLines,
   openWatches: Set<OpenWatch>,
   found: Route,
   url: URL,
@@ -258,7 +265,7 @@ const serve = (
           namespace,
           selectors.labelSelector,
           url.searchParams.get("resourceVersion") ?? "",
-          (type, object) => response.write(eventLine(serialised, type, object)),
+          (type, object) => response.write(eventLine(type, object)),
           () => response.end(),
           { shared: true },
         )
@@ -300,7 +307,7 @@ export const makeKubeApiFake = (
     const cluster = yield* makeCluster(clusterOptions)
     const run = yield* FiberSet.makeRuntime<never, void, never>()
     const openWatches = new Set<OpenWatch>()
-    const serialised = new WeakMap<object, string>()
+    const eventLine = makeEventLines()
     let connections = 0
     // Records past the limit are dropped in batches, so keeping the latest costs no shifting
     // per request.
@@ -353,7 +360,7 @@ export const makeKubeApiFake = (
           return sendJson(response, fault.status, status.toStatus(), headers)
         }
         try {
-          serve(cluster, serialised, openWatches, found, url, request, response, text)
+          serve(cluster, eventLine, openWatches, found, url, request, response, text)
         } catch (thrown) {
           const failure =
             thrown instanceof StatusFailure
