@@ -182,6 +182,7 @@ export const runKubelet = (store: Store, created: V1Pod, outcome: Outcome): Effe
     if (
       outcome._tag === "ImagePullBackOff" ||
       outcome._tag === "InvalidImageName" ||
+      outcome._tag === "ErrImageNeverPull" ||
       outcome._tag === "CreateContainerConfigError"
     ) {
       const stuck = (reason: string, message: string) =>
@@ -196,6 +197,15 @@ export const runKubelet = (store: Store, created: V1Pod, outcome: Outcome): Effe
         yield* write("Pending", {
           init: initDone,
           main: stuck("InvalidImageName", message),
+          conditions: initialized,
+        })
+        return
+      }
+      if (outcome._tag === "ErrImageNeverPull") {
+        const message = `Container image ${JSON.stringify(image)} is not present with pull policy of Never`
+        yield* write("Pending", {
+          init: initDone,
+          main: stuck("ErrImageNeverPull", message),
           conditions: initialized,
         })
         return

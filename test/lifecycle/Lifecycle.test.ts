@@ -117,6 +117,27 @@ describe("Lifecycle", () => {
       }).pipe(Effect.provide(lifecycleLayer())),
     )
 
+    it.effect("fails a job whose image is missing under pull policy Never (never-pull)", () =>
+      Effect.gen(function* () {
+        const uuid = yield* submit("never-pull", {
+          outcome: "ErrImageNeverPull",
+          containers: [
+            { name: "container-0", image: "buildkite/agent-extreme:never" },
+            { name: "agent", image: "buildkite/agent:3" },
+          ],
+        })
+        yield* advance(20)
+        assert.deepStrictEqual(yield* finishes(uuid), [])
+        yield* advance(15)
+        const details = yield* finishes(uuid)
+        assert.strictEqual(details.length, 1)
+        assert.include(details[0] ?? "", '"buildkite/agent-extreme:never"')
+        assert.include(details[0] ?? "", "ErrImageNeverPull")
+        yield* advance(pastTtl)
+        assert.deepStrictEqual(yield* leftovers, [])
+      }).pipe(Effect.provide(lifecycleLayer())),
+    )
+
     it.effect("notifies once when the agent already holds a job whose image cannot be pulled", () =>
       Effect.gen(function* () {
         const uuid = yield* submit("pull-running", {

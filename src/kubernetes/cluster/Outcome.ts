@@ -19,6 +19,8 @@ export type Outcome =
   | { readonly _tag: "ImagePullBackOff"; readonly container: string }
   /** `container` waits with `InvalidImageName`. */
   | { readonly _tag: "InvalidImageName"; readonly container: string }
+  /** `container` has `imagePullPolicy: Never` and its image is not on the node. */
+  | { readonly _tag: "ErrImageNeverPull"; readonly container: string }
   /** The pod is never scheduled: Pending with a `PodScheduled=False` condition. */
   | { readonly _tag: "Unschedulable"; readonly message?: string }
   /** Init container `container` exits with `exitCode`; the pod fails. */
@@ -62,6 +64,8 @@ export const outcomeFromLabel = (value: string, job: V1Job): Outcome | undefined
       return { _tag: "ImagePullBackOff", container: firstContainer(job) }
     case "InvalidImageName":
       return { _tag: "InvalidImageName", container: firstContainer(job) }
+    case "ErrImageNeverPull":
+      return { _tag: "ErrImageNeverPull", container: firstContainer(job) }
     case "Unschedulable":
       return { _tag: "Unschedulable" }
     case "InitContainerFails":
