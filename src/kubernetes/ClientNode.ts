@@ -25,6 +25,7 @@ import {
 } from "./errors.ts"
 import { informer } from "./Informer.ts"
 import { ignoreNotFound } from "./idempotent.ts"
+import { makeJsonRequests } from "./JsonRequest.ts"
 import { makeRateLimiter, type RateLimiterOptions } from "./RateLimiter.ts"
 import { decodeSecret } from "./Secrets.ts"
 import { withSharedConnections } from "./SharedConnections.ts"
@@ -75,6 +76,7 @@ export const makeClientNode = (
     const core = kc.makeApiClient(CoreV1Api)
     const coordination = kc.makeApiClient(CoordinationV1Api)
     const watcher = new Watch(kc)
+    const json = makeJsonRequests(kc)
 
     const call = <A>(
       kind: string,
@@ -90,9 +92,20 @@ export const makeClientNode = (
         ),
       )
 
+    /**
+     * `strip` is applied as each event is parsed, before it is queued: the queue is not
+     * bounded, and while the consumer lags (a drain keeps the process busy) it would
+     * otherwise hold whole Pods and Jobs, templates and managedFields included.
+     */
     const watchPath =
-      (path: string, kind: string, labelSelector: string) => (resourceVersion: string) =>
-        Stream.callback<RawWatchEvent<KubernetesObject>, KubernetesError>((queue) =>
+      <A extends KubernetesObject>(
+        path: string,
+        kind: string,
+        labelSelector: string,
+        strip: (object: A) => A,
+      ) =>
+      (resourceVersion: string) =>
+        Stream.callback<RawWatchEvent<A>, KubernetesError>((queue) =>
           Effect.gen(function* () {
             const about = { kind, name: "" }
             yield* limiter.take(kind, "")
@@ -102,14 +115,14 @@ export const makeClientNode = (
               allowWatchBookmarks: true,
               timeoutSeconds: options.watchTimeoutSeconds ?? 300,
             }
-            const onEvent = (phase: string, object: KubernetesObject & { code?: number }) => {
+            const onEvent = (phase: string, object: A & { code?: number }) => {
               if (
                 phase === "ADDED" ||
                 phase === "MODIFIED" ||
                 phase === "DELETED" ||
                 phase === "BOOKMARK"
               ) {
-                Queue.offerUnsafe(queue, { type: phase, object })
+                Queue.offerUnsafe(queue, { type: phase, object: strip(object) })
               } else if (phase === "ERROR") {
                 Queue.failCauseUnsafe(
                   queue,
@@ -137,6 +150,7 @@ export const makeClientNode = (
       kind: string,
       path: string,
       labelSelector: string,
+      strip: (object: A) => A,
       list: () => Promise<{ items: Array<A>; metadata?: { resourceVersion?: string } }>,
     ): ListWatch<A> => ({
       list: call(kind, "", list).pipe(
@@ -145,9 +159,7 @@ export const makeClientNode = (
           resourceVersion: result.metadata?.resourceVersion ?? "",
         })),
       ),
-      watch: watchPath(path, kind, labelSelector) as (
-        rv: string,
-      ) => Stream.Stream<RawWatchEvent<A>, KubernetesError>,
+      watch: watchPath(path, kind, labelSelector, strip),
     })
 
     const backoff = {
@@ -161,10 +173,9 @@ export const makeClientNode = (
 
     const api: KubernetesApi = {
       namespace,
+      // One per Job created, the hot path of a backlog drain: plain JSON both ways.
       createJob: (job) =>
-        call("Job", job.metadata?.name ?? "", () =>
-          batch.createNamespacedJob({ namespace, body: job }),
-        ),
+        call("Job", job.metadata?.name ?? "", () => json.post(jobsPath, job) as Promise<V1Job>),
       getJob: (name) => call("Job", name, () => batch.readNamespacedJob({ name, namespace })),
       updateJob: (job) => {
         const name = job.metadata?.name ?? ""
@@ -246,14 +257,14 @@ export const makeClientNode = (
       },
       watchJobs: (labelSelector) =>
         informer(
-          listWatch<V1Job>("Job", jobsPath, labelSelector, () =>
+          listWatch<V1Job>("Job", jobsPath, labelSelector, stripJob, () =>
             batch.listNamespacedJob({ namespace, labelSelector }),
           ),
           { resource: "jobs", strip: stripJob, ...backoff },
         ),
       watchPods: (labelSelector) =>
         informer(
-          listWatch<V1Pod>("Pod", podsPath, labelSelector, () =>
+          listWatch<V1Pod>("Pod", podsPath, labelSelector, stripPod, () =>
             core.listNamespacedPod({ namespace, labelSelector }),
           ),
           { resource: "pods", strip: stripPod, ...backoff },
