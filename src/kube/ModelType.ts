@@ -1,12 +1,15 @@
 /**
- * The shape of Kubernetes model types, read at run time from `@kubernetes/client-node`: every
+ * The shape of Kubernetes model types, from `@kubernetes/client-node`'s metadata: every
  * generated model class carries a static `attributeTypeMap` listing its JSON keys and their
- * types as strings (`Array<V1EnvVar>`, `{ [key: string]: string; }`, `IntOrString`, …). This
- * module turns those strings into `TypeRef`s, so one generic decoder covers every model and
- * follows the client library when it is upgraded. The project's own objects (the `kubernetes`
- * plugin and its params) are described the same way and registered with `registerModel`.
+ * types as strings (`Array<V1EnvVar>`, `{ [key: string]: string; }`, `IntOrString`, …). The
+ * maps of the models a pod template can hold are copied into `models.generated.ts` (loading
+ * the client library's index to read them would add every generated model and API class to
+ * the process); this module turns those strings into `TypeRef`s, so one generic decoder
+ * covers every model and follows the client library when it is upgraded and the table is
+ * regenerated. The project's own objects (the `kubernetes` plugin and its params) are
+ * described the same way and registered with `registerModel`.
  */
-import * as ClientNode from "@kubernetes/client-node"
+import { generatedModels } from "./models.generated.ts"
 import { requiredFields } from "./RequiredFields.ts"
 
 /** A JSON value's expected type. */
@@ -41,20 +44,17 @@ export interface ModelSpec {
   readonly required: ReadonlyArray<string>
 }
 
-interface Attribute {
+/** One entry of a client-node model's `attributeTypeMap`. */
+export interface GeneratedField {
+  /** The property name in client-node's class. */
+  readonly name: string
+  /** The JSON key. */
   readonly baseName: string
+  /** client-node's type string, e.g. `Array<V1EnvVar>`. */
   readonly type: string
+  /** The OpenAPI format (`int32`, `int64`, `date-time`, …) or `""`. */
   readonly format: string
 }
-
-interface GeneratedModel {
-  readonly attributeTypeMap: ReadonlyArray<Attribute>
-}
-
-const isGeneratedModel = (value: unknown): value is GeneratedModel =>
-  typeof value === "function" &&
-  "attributeTypeMap" in value &&
-  Array.isArray(value.attributeTypeMap)
 
 // Quantities are typed `string` in the generated models, but the API server (and Go's JSON
 // decoder for `resource.Quantity`) also accepts bare numbers and rejects malformed text.
@@ -113,16 +113,16 @@ export const registerModel = (spec: ModelSpec): ModelSpec => {
   return spec
 }
 
-const fromClientNode = (name: string): ModelSpec | undefined => {
-  const model: unknown = Object.getOwnPropertyDescriptor(ClientNode, name)?.value
-  if (!isGeneratedModel(model)) return undefined
+const fromGenerated = (name: string): ModelSpec | undefined => {
+  const attributes = Object.hasOwn(generatedModels, name) ? generatedModels[name] : undefined
+  if (attributes === undefined) return undefined
   const quantities = quantityFields[name] ?? []
   return {
     name,
     required: (requiredFields[name] ?? []).filter(
       (field) => !(controllerDefaulted[name] ?? []).includes(field),
     ),
-    fields: model.attributeTypeMap.map((attribute) => {
+    fields: attributes.map((attribute) => {
       const type = parseTypeString(attribute.type, attribute.format)
       return {
         name: attribute.baseName,
@@ -132,11 +132,11 @@ const fromClientNode = (name: string): ModelSpec | undefined => {
   }
 }
 
-/** The model called `name` (a client-node class such as `V1PodSpec`, or a registered one). */
+/** The model called `name` (a client-node model such as `V1PodSpec`, or a registered one). */
 export const modelSpec = (name: string): ModelSpec | undefined => {
   const known = custom.get(name) ?? generated.get(name)
   if (known !== undefined) return known
-  const spec = fromClientNode(name)
+  const spec = fromGenerated(name)
   if (spec !== undefined) generated.set(name, spec)
   return spec
 }
