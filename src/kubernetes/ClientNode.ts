@@ -1,19 +1,23 @@
 /**
- * The real Kubernetes service on `@kubernetes/client-node`. Every request, including each
- * watch start, first takes a token from the client-side rate limiter; every rejection is
- * mapped to a typed error by `fromStatus`.
+ * The real Kubernetes service on `@kubernetes/client-node`'s KubeConfig (authentication,
+ * TLS, connection pools) and Watch. Requests are plain JSON (`JsonRequest.ts`) rather than
+ * calls of the generated API classes, which are reachable only through the library's index
+ * and would load every model and API class it has. Every request, including each watch
+ * start, first takes a token from the client-side rate limiter; every rejection is mapped
+ * to a typed error by `fromStatus`.
  */
-import {
-  ApiException,
-  BatchV1Api,
-  CoordinationV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1Job,
-  type V1Pod,
-  Watch,
+import type {
+  CoreV1Event,
+  KubeConfig,
+  KubernetesObject,
+  V1Job,
+  V1Lease,
+  V1Pod,
+  V1PodTemplate,
+  V1Secret,
 } from "@kubernetes/client-node"
+import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js"
+import { Watch } from "@kubernetes/client-node/dist/watch.js"
 import { Cause, Effect, Queue, Stream } from "effect"
 import type { KubernetesApi, ListWatch, RawWatchEvent } from "./Api.ts"
 import {
@@ -25,7 +29,7 @@ import {
 } from "./errors.ts"
 import { informer } from "./Informer.ts"
 import { ignoreNotFound } from "./idempotent.ts"
-import { makeJsonRequests } from "./JsonRequest.ts"
+import { makeJsonRequests, type Query } from "./JsonRequest.ts"
 import { makeRateLimiter, type RateLimiterOptions } from "./RateLimiter.ts"
 import { decodeSecret } from "./Secrets.ts"
 import { withSharedConnections } from "./SharedConnections.ts"
@@ -72,9 +76,6 @@ export const makeClientNode = (
     const kc = withSharedConnections(loaded)
     const limiter = yield* makeRateLimiter(options)
     const namespace = options.namespace
-    const batch = kc.makeApiClient(BatchV1Api)
-    const core = kc.makeApiClient(CoreV1Api)
-    const coordination = kc.makeApiClient(CoordinationV1Api)
     const watcher = new Watch(kc)
     const json = makeJsonRequests(kc)
 
@@ -168,29 +169,37 @@ export const makeClientNode = (
         : { initialBackoff: options.watchInitialBackoff }),
       ...(options.watchMaxBackoff === undefined ? {} : { maxBackoff: options.watchMaxBackoff }),
     }
-    const jobsPath = `/apis/batch/v1/namespaces/${namespace}/jobs`
-    const podsPath = `/api/v1/namespaces/${namespace}/pods`
+    const ns = encodeURIComponent(namespace)
+    const jobsPath = `/apis/batch/v1/namespaces/${ns}/jobs`
+    const podsPath = `/api/v1/namespaces/${ns}/pods`
+    const podTemplatesPath = `/api/v1/namespaces/${ns}/podtemplates`
+    const secretsPath = `/api/v1/namespaces/${ns}/secrets`
+    const eventsPath = `/api/v1/namespaces/${ns}/events`
+    const leasesPath = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`
+    const named = (path: string, name: string) => `${path}/${encodeURIComponent(name)}`
+
+    // The answers are the API server's JSON, typed as the models the generated client returns.
+    const get = <A>(path: string, query?: Query) => json.request("GET", path, query) as Promise<A>
+    const list = <A>(path: string, query: Query) =>
+      get<{ items: Array<A>; metadata?: { resourceVersion?: string } }>(path, query)
+    const send = <A>(method: "POST" | "PUT", path: string, body: A) =>
+      json.request(method, path, {}, body) as Promise<A>
 
     const api: KubernetesApi = {
       namespace,
-      // One per Job created, the hot path of a backlog drain: plain JSON both ways.
-      createJob: (job) =>
-        call("Job", job.metadata?.name ?? "", () => json.post(jobsPath, job) as Promise<V1Job>),
-      getJob: (name) => call("Job", name, () => batch.readNamespacedJob({ name, namespace })),
+      // One per Job created, the hot path of a backlog drain.
+      createJob: (job) => call("Job", job.metadata?.name ?? "", () => send("POST", jobsPath, job)),
+      getJob: (name) => call("Job", name, () => get<V1Job>(named(jobsPath, name))),
       updateJob: (job) => {
         const name = job.metadata?.name ?? ""
-        return call("Job", name, () => batch.replaceNamespacedJob({ name, namespace, body: job }))
+        return call("Job", name, () => send("PUT", named(jobsPath, name), job))
       },
       deleteJob: (name, opts = {}) =>
         ignoreNotFound(
           call("Job", name, () =>
-            batch.deleteNamespacedJob({
-              name,
-              namespace,
+            json.request("DELETE", named(jobsPath, name), {
+              gracePeriodSeconds: opts.gracePeriodSeconds,
               propagationPolicy: opts.propagation ?? "Background",
-              ...(opts.gracePeriodSeconds === undefined
-                ? {}
-                : { gracePeriodSeconds: opts.gracePeriodSeconds }),
             }),
           ),
         ),
@@ -198,74 +207,61 @@ export const makeClientNode = (
         labelSelector.trim() === ""
           ? Effect.die(new Error("deleteJobs refused an empty selector: it matches every Job"))
           : call("Job", "", () =>
-              batch.deleteCollectionNamespacedJob({
-                namespace,
+              json.request("DELETE", jobsPath, {
+                gracePeriodSeconds: opts.gracePeriodSeconds,
                 labelSelector,
                 propagationPolicy: opts.propagation ?? "Background",
-                ...(opts.gracePeriodSeconds === undefined
-                  ? {}
-                  : { gracePeriodSeconds: opts.gracePeriodSeconds }),
               }),
             ).pipe(Effect.asVoid),
-      getPod: (name) => call("Pod", name, () => core.readNamespacedPod({ name, namespace })),
+      getPod: (name) => call("Pod", name, () => get<V1Pod>(named(podsPath, name))),
       deletePod: (name, opts = {}) =>
         ignoreNotFound(
           call("Pod", name, () =>
-            core.deleteNamespacedPod({
-              name,
-              namespace,
-              ...(opts.gracePeriodSeconds === undefined
-                ? {}
-                : { gracePeriodSeconds: opts.gracePeriodSeconds }),
+            json.request("DELETE", named(podsPath, name), {
+              gracePeriodSeconds: opts.gracePeriodSeconds,
             }),
           ),
         ),
       listJobs: (labelSelector) =>
-        call("Job", "", () => batch.listNamespacedJob({ namespace, labelSelector })).pipe(
-          Effect.map((list) => list.items),
+        call("Job", "", () => list<V1Job>(jobsPath, { labelSelector })).pipe(
+          Effect.map((result) => result.items),
         ),
       listPods: (labelSelector) =>
-        call("Pod", "", () => core.listNamespacedPod({ namespace, labelSelector })).pipe(
-          Effect.map((list) => list.items),
+        call("Pod", "", () => list<V1Pod>(podsPath, { labelSelector })).pipe(
+          Effect.map((result) => result.items),
         ),
       getPodTemplate: (name) =>
-        call("PodTemplate", name, () => core.readNamespacedPodTemplate({ name, namespace })),
+        call("PodTemplate", name, () => get<V1PodTemplate>(named(podTemplatesPath, name))),
       getSecret: (name) =>
-        call("Secret", name, () => core.readNamespacedSecret({ name, namespace })).pipe(
+        call("Secret", name, () => get<V1Secret>(named(secretsPath, name))).pipe(
           Effect.map((secret) => decodeSecret(name, secret.data, secret.stringData)),
         ),
       listEvents: (about) =>
         call("Event", "", () =>
-          core.listNamespacedEvent({
-            namespace,
+          list<CoreV1Event>(eventsPath, {
             fieldSelector: `involvedObject.kind=${about.kind},involvedObject.name=${about.name}`,
             // Served from the API server's watch cache instead of a quorum read from etcd.
             resourceVersion: "0",
           }),
-        ).pipe(Effect.map((list) => list.items)),
-      getLease: (name) =>
-        call("Lease", name, () => coordination.readNamespacedLease({ name, namespace })),
+        ).pipe(Effect.map((result) => result.items)),
+      getLease: (name) => call("Lease", name, () => get<V1Lease>(named(leasesPath, name))),
       createLease: (lease) =>
-        call("Lease", lease.metadata?.name ?? "", () =>
-          coordination.createNamespacedLease({ namespace, body: lease }),
-        ),
+        call("Lease", lease.metadata?.name ?? "", () => send("POST", leasesPath, lease)),
       updateLease: (lease) => {
         const name = lease.metadata?.name ?? ""
-        return call("Lease", name, () =>
-          coordination.replaceNamespacedLease({ name, namespace, body: lease }),
-        )
+        return call("Lease", name, () => send("PUT", named(leasesPath, name), lease))
       },
       watchJobs: (labelSelector) =>
         informer(
           listWatch<V1Job>("Job", jobsPath, labelSelector, stripJob, () =>
-            batch.listNamespacedJob({ namespace, labelSelector }),
+            list<V1Job>(jobsPath, { labelSelector }),
           ),
           { resource: "jobs", strip: stripJob, ...backoff },
         ),
       watchPods: (labelSelector) =>
         informer(
           listWatch<V1Pod>("Pod", podsPath, labelSelector, stripPod, () =>
-            core.listNamespacedPod({ namespace, labelSelector }),
+            list<V1Pod>(podsPath, { labelSelector }),
           ),
           { resource: "pods", strip: stripPod, ...backoff },
         ),

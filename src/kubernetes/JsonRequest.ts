@@ -1,22 +1,22 @@
 /**
- * A request whose body and answer are plain JSON, sent as `@kubernetes/client-node` sends
- * its own (same URL, headers, authentication and connection pool), but without its
- * ObjectSerializer. For a Job that serializer walks about 130 model classes on the way
- * out and again on the way back in; in the pipeline benchmark's profile `createJob` spent
- * more CPU there than in the HTTP exchange itself. The Job models have no renamed
- * attributes, so `JSON.stringify` writes the same document; the answer is the parsed JSON,
- * with timestamps as RFC 3339 strings as on watched objects (`src/kube/Timestamp.ts` reads
- * both). Failures reject with the same `ApiException` the generated client throws, so
- * `toKubernetesError` maps them unchanged.
+ * Requests whose body and answer are plain JSON, sent as `@kubernetes/client-node`'s
+ * generated API clients send theirs (same URL, query, headers, authentication and connection
+ * pool), but without their ObjectSerializer and without loading them. For a Job that
+ * serializer walks about 130 model classes on the way out and again on the way back in; in
+ * the pipeline benchmark's profile `createJob` spent more CPU there than in the HTTP
+ * exchange itself. And the generated clients are reachable only through the library's
+ * index, which loads every model and API class (tens of megabytes of resident memory); the
+ * pieces used here are imported from their own files. The models the controller sends have
+ * no renamed attributes, so `JSON.stringify` writes the same document; the answer is the
+ * parsed JSON, with timestamps as RFC 3339 strings as on watched objects
+ * (`src/kube/Timestamp.ts` reads both). Failures reject with the same `ApiException` the
+ * generated client throws, so `toKubernetesError` maps them unchanged.
  */
 import { createRequire } from "node:module"
-import {
-  ApiException,
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  type KubeConfig,
-  RequestContext,
-} from "@kubernetes/client-node"
+import type { KubeConfig } from "@kubernetes/client-node"
+import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js"
+import { HttpMethod, RequestContext } from "@kubernetes/client-node/dist/gen/http/http.js"
+import { IsomorphicFetchHttpLibrary } from "@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js"
 
 /** What `KubeConfig.makeApiClient` clients send as User-Agent. */
 const userAgent = (): string => {
@@ -28,8 +28,23 @@ const userAgent = (): string => {
   return `kubernetes-client-javascript/${typeof version === "string" ? version : ""}`
 }
 
+/** Query parameters; `undefined` ones are left out. */
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE"
+
 export interface JsonRequests {
-  /** POSTs `body` as JSON to `path` (below the cluster's server URL); the parsed answer. */
+  /**
+   * Sends `method` to `path` (below the cluster's server URL) with `query`, and `body` as
+   * JSON when given; the parsed answer.
+   */
+  readonly request: (
+    method: Method,
+    path: string,
+    query?: Query,
+    body?: unknown,
+  ) => Promise<unknown>
+  /** POSTs `body` as JSON to `path`; the parsed answer. */
   readonly post: (path: string, body: unknown) => Promise<unknown>
 }
 
@@ -62,7 +77,7 @@ export const makeJsonRequests = (kc: KubeConfig): JsonRequests => {
    * option has one), with undici's `request`: the WHATWG streams, AbortSignal and Headers
    * of `fetch` cost more CPU than the exchange. Without a pool, client-node's own fetch.
    */
-  const send = async (context: RequestContext, body: string): Promise<Answer> => {
+  const send = async (context: RequestContext, body: string | undefined): Promise<Answer> => {
     const dispatcher = context.getDispatcher()
     if (dispatcher === undefined) {
       const response = await http.send(context).toPromise()
@@ -78,7 +93,7 @@ export const makeJsonRequests = (kc: KubeConfig): JsonRequests => {
       path: url.pathname + url.search,
       method: context.getHttpMethod(),
       headers: context.getHeaders(),
-      body,
+      ...(body === undefined ? {} : { body }),
     })
     return {
       status: response.statusCode,
@@ -87,21 +102,28 @@ export const makeJsonRequests = (kc: KubeConfig): JsonRequests => {
     }
   }
 
-  return {
-    post: async (path, body) => {
-      const context = new RequestContext(server() + path, HttpMethod.POST)
-      const text = JSON.stringify(body)
-      context.setHeaderParam("Accept", "application/json, */*;q=0.8")
+  const request: JsonRequests["request"] = async (method, path, query = {}, body = undefined) => {
+    const context = new RequestContext(server() + path, HttpMethod[method])
+    // In the generated clients' order: query parameters, then headers.
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) context.setQueryParam(name, String(value))
+    }
+    context.setHeaderParam("Accept", "application/json, */*;q=0.8")
+    const text = body === undefined ? undefined : JSON.stringify(body)
+    if (text !== undefined) {
       context.setHeaderParam("Content-Type", "application/json")
-      context.setHeaderParam("User-Agent", agent)
       context.setBody(text)
-      await kc.applySecurityAuthentication(context)
-      const answer = await send(context, text)
-      if (answer.status >= 200 && answer.status <= 299) return JSON.parse(answer.text)
-      if (answer.status === 401) {
-        throw new ApiException(answer.status, "Unauthorized", undefined, answer.headers)
-      }
-      throw new ApiException(answer.status, "Unknown API Status Code!", answer.text, answer.headers)
-    },
+    }
+    context.setHeaderParam("User-Agent", agent)
+    await kc.applySecurityAuthentication(context)
+    const answer = await send(context, text)
+    if (answer.status >= 200 && answer.status <= 299)
+      return answer.text === "" ? undefined : JSON.parse(answer.text)
+    if (answer.status === 401) {
+      throw new ApiException(answer.status, "Unauthorized", undefined, answer.headers)
+    }
+    throw new ApiException(answer.status, "Unknown API Status Code!", answer.text, answer.headers)
   }
+
+  return { request, post: (path, body) => request("POST", path, {}, body) }
 }

@@ -1,14 +1,15 @@
 /**
  * Kubernetes as a swappable service, scoped to one namespace: `layer` talks to the API
- * server through `@kubernetes/client-node`, `layerTest` to an in-memory cluster with a
- * simulated kubelet (and provides `ClusterDoubleControl` to steer it).
+ * server through `@kubernetes/client-node`'s KubeConfig, `layerTest` to an in-memory cluster
+ * with a simulated kubelet (and provides `ClusterDoubleControl` to steer it).
  */
-import { KubeConfig } from "@kubernetes/client-node"
+import type { KubeConfig } from "@kubernetes/client-node"
 import { Context, Effect, Layer, Schema } from "effect"
 import type { KubernetesApi } from "./Api.ts"
 import { type KubernetesOptions, makeClientNode } from "./ClientNode.ts"
 import { ClusterDoubleControl, makeClusterDouble } from "./ClusterDouble.ts"
 import { type ClusterOptions, makeCluster } from "./cluster/Cluster.ts"
+import { loadKubeConfigClass } from "./KubeConfigClass.ts"
 
 /** The kubeconfig (or in-cluster service account) could not be loaded. */
 export class KubeConfigError extends Schema.TaggedError<KubeConfigError>()("KubeConfigError", {
@@ -16,9 +17,9 @@ export class KubeConfigError extends Schema.TaggedError<KubeConfigError>()("Kube
 }) {}
 
 /** Loads kubeconfig from `KUBECONFIG`, `~/.kube/config` or the in-cluster service account. */
-export const loadDefaultKubeConfig: Effect.Effect<KubeConfig, KubeConfigError> = Effect.try({
-  try: () => {
-    const kc = new KubeConfig()
+export const loadDefaultKubeConfig: Effect.Effect<KubeConfig, KubeConfigError> = Effect.tryPromise({
+  try: async () => {
+    const kc = new (await loadKubeConfigClass())()
     kc.loadFromDefault()
     if (kc.getCurrentCluster() === null) throw new Error("no current cluster in the kubeconfig")
     return kc

@@ -1,7 +1,13 @@
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
-import { ApiException, BatchV1Api, KubeConfig, type V1Job } from "@kubernetes/client-node"
+import {
+  ApiException,
+  BatchV1Api,
+  CoordinationV1Api,
+  KubeConfig,
+  type V1Job,
+} from "@kubernetes/client-node"
 import { toKubernetesError } from "../../src/kubernetes/ClientNode.ts"
 import { makeJsonRequests } from "../../src/kubernetes/JsonRequest.ts"
 
@@ -167,4 +173,88 @@ describe("JsonRequest", () => {
       }
     })
   }
+
+  it("sends the URLs, methods and bodies of the generated clients' other calls", async () => {
+    const server = await recordingServer(200, () => JSON.stringify({ items: [], metadata: {} }))
+    try {
+      const kc = kubeConfig(server.url, true)
+      const json = makeJsonRequests(kc)
+      const batch = kc.makeApiClient(BatchV1Api)
+      const selector = "buildkite.com/job-uuid in (a, b),!x"
+      const lease = {
+        metadata: { name: "lock", resourceVersion: "7" },
+        spec: { holderIdentity: "me" },
+      }
+      const pairs: ReadonlyArray<readonly [() => Promise<unknown>, () => Promise<unknown>]> = [
+        [
+          () => batch.readNamespacedJob({ name: "job-a", namespace: "ns" }),
+          () => json.request("GET", `${jobsPath}/job-a`),
+        ],
+        [
+          () => batch.listNamespacedJob({ namespace: "ns", labelSelector: selector }),
+          () => json.request("GET", jobsPath, { labelSelector: selector }),
+        ],
+        [
+          () =>
+            batch.deleteNamespacedJob({
+              name: "job-a",
+              namespace: "ns",
+              gracePeriodSeconds: 0,
+              propagationPolicy: "Foreground",
+            }),
+          () =>
+            json.request("DELETE", `${jobsPath}/job-a`, {
+              gracePeriodSeconds: 0,
+              propagationPolicy: "Foreground",
+            }),
+        ],
+        [
+          () =>
+            batch.deleteCollectionNamespacedJob({
+              namespace: "ns",
+              labelSelector: selector,
+              propagationPolicy: "Background",
+            }),
+          () =>
+            json.request("DELETE", jobsPath, {
+              gracePeriodSeconds: undefined,
+              labelSelector: selector,
+              propagationPolicy: "Background",
+            }),
+        ],
+        [
+          () =>
+            kc
+              .makeApiClient(CoordinationV1Api)
+              .replaceNamespacedLease({ name: "lock", namespace: "ns", body: lease }),
+          () =>
+            json.request(
+              "PUT",
+              "/apis/coordination.k8s.io/v1/namespaces/ns/leases/lock",
+              {},
+              lease,
+            ),
+        ],
+      ]
+      for (const [generated, plain] of pairs) {
+        await generated()
+        await plain()
+        const viaPlain = server.seen.pop()
+        const viaGenerated = server.seen.pop()
+        assert.isDefined(viaGenerated)
+        assert.isDefined(viaPlain)
+        if (viaGenerated === undefined || viaPlain === undefined) return
+        assert.strictEqual(viaPlain.method, viaGenerated.method)
+        assert.strictEqual(viaPlain.url, viaGenerated.url)
+        assert.strictEqual(viaPlain.headers.authorization, "Bearer secret-token")
+        assert.strictEqual(viaPlain.headers["user-agent"], viaGenerated.headers["user-agent"])
+        assert.deepStrictEqual(
+          viaPlain.body === "" ? undefined : JSON.parse(viaPlain.body),
+          viaGenerated.body === "" ? undefined : JSON.parse(viaGenerated.body),
+        )
+      }
+    } finally {
+      await server.close()
+    }
+  })
 })
