@@ -4,156 +4,20 @@
  * scheduled-to-Job-created latency at a steady arrival rate, API calls per job, and peak
  * RSS with 10,000 Jobs in flight.
  *
- * The fakes run in a child process (this file, started with `--pipeline-fakes`), so the
- * controller has the parent process to itself: its RSS is the controller's alone, and on
- * a 2-core machine the fakes do not take its CPU. Every time is taken in the child, where
+ * The fakes run in a child process (`fakes/pipelineFakes.ts`), so the controller has this
+ * process to itself: its RSS is the controller's alone (this file loads only what the
+ * controller loads), and on a 2-core machine the fakes do not take its CPU. Every time is taken in the child, where
  * jobs are added and Jobs appear, so the two processes' clocks never mix.
  */
 import { type ChildProcess, fork } from "node:child_process"
-import { KubeConfig } from "@kubernetes/client-node"
-import { Effect, Fiber, Redacted, Scope } from "effect"
+import { Effect, Fiber, Redacted } from "effect"
 import type { ControllerConfig } from "../src/config/ControllerConfig.ts"
 import { loadConfig } from "../src/config/loadConfig.ts"
 import { controllerProgramOn, kubernetesOptions } from "../src/controller/Main.ts"
-import { jobs } from "../src/kubernetes/cluster/Resources.ts"
+import { loadKubeConfigClass } from "../src/kubernetes/KubeConfigClass.ts"
 import { Kubernetes } from "../src/kubernetes/Kubernetes.ts"
-import { jobUuidLabel } from "../src/kubernetes/LabelSelector.ts"
-import { fakeKubeConfigYaml, makeKubeApiFake } from "../src/testing/KubeApiFake.ts"
-import { startStacksApiFake } from "../src/testing/StacksApiFake.ts"
-
-const fakesFlag = "--pipeline-fakes"
-const token = "bench-token"
-const namespace = "bench"
-const queue = "bench"
-const rules = [`queue=${queue}`]
-
-/** What the parent asks of the child, and what the child answers. */
-type Command =
-  | { readonly _tag: "Seed"; readonly count: number }
-  | { readonly _tag: "Arrive"; readonly count: number; readonly everyMillis: number }
-  | { readonly _tag: "AwaitPoll" }
-  | { readonly _tag: "AwaitCreated"; readonly count: number; readonly timeoutMillis: number }
-  | { readonly _tag: "Stats" }
-
-interface Stats {
-  readonly created: number
-  /** Milliseconds from the first poll to each Job's creation, in order. */
-  readonly createdAfterPoll: ReadonlyArray<number>
-  /** Milliseconds from `addJob` to the Job's creation, for jobs that arrived live. */
-  readonly latencies: ReadonlyArray<number>
-  readonly buildkiteCalls: Readonly<Record<string, number>>
-  readonly kubeCalls: Readonly<Record<string, number>>
-  readonly rssBytes: number
-  /** CPU time the fakes' process has used since it started. */
-  readonly cpuMillis: number
-}
-
-// ---- the child: both fakes, the job source and every measurement in one clock ----
-
-/** A request's endpoint with the stack key and job UUID taken out, e.g. `GET jobs/:uuid`. */
-const endpointOf = (method: string, path: string) =>
-  `${method} ${path
-    .replace(/^\/stacks\/(register|[^/]+)/, (_, key: string) =>
-      key === "register" ? "stacks/register" : "stacks/:key",
-    )
-    .replace(/\/jobs\/(?!get-states)[^/]+/, "/jobs/:uuid")}`
-
-const serveFakes = async () => {
-  const buildkite = await startStacksApiFake({ token })
-  const scope = Effect.runSync(Scope.make())
-  // Pods stay Pending, so every Job stays unfinished: the in-flight figures need that.
-  const kube = await Effect.runPromise(
-    Scope.provide(scope)(
-      makeKubeApiFake({
-        ttlController: false,
-        historyLimit: 200_000,
-        outcome: () => ({ _tag: "Unschedulable" }),
-        // Only counts are needed: the records are seen as they are logged, not kept.
-        requestLogLimit: 0,
-      }),
-    ),
-  )
-
-  const kubeCalls: Record<string, number> = {}
-  kube.onRequest((record) => {
-    const key = record.operation ?? `${record.method} ${record.path} (not served)`
-    kubeCalls[key] = (kubeCalls[key] ?? 0) + 1
-  })
-  let firstPollAt: number | undefined
-  const scheduledJobs = buildkite.model.scheduledJobs.bind(buildkite.model)
-  buildkite.model.scheduledJobs = (query, now) => {
-    firstPollAt ??= performance.now()
-    return scheduledJobs(query, now)
-  }
-  const addedAt = new Map<string, number>()
-  const createdAt: Array<number> = []
-  const latencies: Array<number> = []
-  let onCreated = () => {}
-  kube.cluster.store.subscribe((change) => {
-    if (change.resource !== jobs || change.type !== "ADDED") return
-    const now = performance.now()
-    createdAt.push(now)
-    const uuid = change.object.metadata?.labels?.[jobUuidLabel] ?? ""
-    const added = addedAt.get(uuid)
-    if (added !== undefined) latencies.push(now - added)
-    onCreated()
-  })
-  const add = () => buildkite.model.addJob({ queueKey: queue, agentQueryRules: rules }, Date.now())
-
-  const answer = async (command: Command): Promise<unknown> => {
-    switch (command._tag) {
-      case "Seed":
-        for (let i = 0; i < command.count; i++) add()
-        return command.count
-      case "Arrive":
-        for (let i = 0; i < command.count; i++) {
-          addedAt.set(add().id, performance.now())
-          await new Promise((resolve) => setTimeout(resolve, command.everyMillis))
-        }
-        return command.count
-      case "AwaitPoll":
-        while (firstPollAt === undefined) await new Promise((resolve) => setTimeout(resolve, 5))
-        return firstPollAt
-      case "AwaitCreated":
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, command.timeoutMillis)
-          onCreated = () => {
-            if (createdAt.length < command.count) return
-            clearTimeout(timer)
-            resolve()
-          }
-          onCreated()
-        })
-        return createdAt.length
-      case "Stats": {
-        const counts: Record<string, number> = {}
-        for (const request of buildkite.requests) {
-          const key = endpointOf(request.method, request.path)
-          counts[key] = (counts[key] ?? 0) + 1
-        }
-        const stats: Stats = {
-          created: createdAt.length,
-          createdAfterPoll: createdAt.map((at) => at - (firstPollAt ?? at)),
-          latencies,
-          buildkiteCalls: counts,
-          kubeCalls,
-          rssBytes: process.memoryUsage().rss,
-          cpuMillis: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-        }
-        return stats
-      }
-    }
-  }
-
-  // The parent may end without a word (an error, Ctrl-C): never outlive it.
-  process.on("disconnect", () => process.exit(0))
-  process.on("message", (message: { id: number; command: Command }) => {
-    answer(message.command).then((reply) => process.send?.({ id: message.id, reply }))
-  })
-  process.send?.({ id: 0, reply: { endpoint: buildkite.endpoint, kubeUrl: kube.url } })
-}
-
-if (process.argv.includes(fakesFlag)) await serveFakes()
+import { fakeKubeConfigYaml } from "../src/testing/kube/kubeConfigYaml.ts"
+import { type Command, namespace, queue, type Stats, token } from "./fakes/protocol.ts"
 
 // ---- the parent: the controller on its real Layers ----
 
@@ -165,9 +29,11 @@ interface Fakes {
 }
 
 const startFakes = async (): Promise<Fakes> => {
-  const child = fork(new URL(import.meta.url).pathname, [fakesFlag], {
+  const child = fork(new URL("./fakes/pipelineFakes.ts", import.meta.url).pathname, [], {
     stdio: "inherit",
     execArgv: [],
+    // Heap limits given to the controller (NODE_OPTIONS) are not meant for the fakes.
+    env: { ...process.env, NODE_OPTIONS: "" },
   })
   const waiting = new Map<number, (reply: unknown) => void>()
   let nextId = 1
@@ -216,6 +82,7 @@ const withController = async <A>(
   const fakes = await startFakes()
   await fakes.ask({ _tag: "Seed", count: backlog })
   const config = await configFor(fakes, argv)
+  const KubeConfig = await loadKubeConfigClass()
   const kc = new KubeConfig()
   kc.loadFromString(fakeKubeConfigYaml(fakes.kubeUrl, namespace))
   const kube = Kubernetes.layerFromKubeConfig(kc, kubernetesOptions(config))

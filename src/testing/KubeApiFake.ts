@@ -17,6 +17,7 @@ import { faultMessage, faultReason } from "../kubernetes/cluster/Faults.ts"
 import { jobs, pods } from "../kubernetes/cluster/Resources.ts"
 import { notFound, StatusFailure } from "../kubernetes/cluster/StatusFailure.ts"
 import type { Store } from "../kubernetes/cluster/Store.ts"
+import { fakeKubeConfigYaml } from "./kube/kubeConfigYaml.ts"
 import { type Route, route } from "./kube/routes.ts"
 
 /** One request the fake answered (or dropped), as its request log keeps it. */
@@ -104,29 +105,7 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on("error", reject)
   })
 
-/** The kubeconfig document for a fake at `url`. */
-export const fakeKubeConfigYaml = (url: string, namespace: string): string =>
-  [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters:",
-    "- name: fake",
-    "  cluster:",
-    `    server: ${url}`,
-    "    insecure-skip-tls-verify: true",
-    "users:",
-    "- name: fake",
-    "  user:",
-    "    token: fake-token",
-    "contexts:",
-    "- name: fake",
-    "  context:",
-    "    cluster: fake",
-    "    user: fake",
-    `    namespace: ${namespace}`,
-    "current-context: fake",
-    "",
-  ].join("\n")
+export { fakeKubeConfigYaml }
 
 /** The stored object for a read-only answer (it is only serialised). */
 const stored = (store: Store, resource: Route["resource"], namespace: string, name: string) => {
