@@ -179,5 +179,5 @@ export const createJobFor = (
     return yield* create(stack, reserved, built.success)
   }).pipe(
     Effect.annotateLogs({ jobUuid: reserved.job.id, queue: stack.queue }),
-    Effect.withSpan("createJob", { attributes: { jobUuid: reserved.job.id, queue: stack.queue } }),
+    Effect.withSpan("job", { attributes: { jobUuid: reserved.job.id, queue: stack.queue } }),
   )

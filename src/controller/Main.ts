@@ -11,6 +11,7 @@ import { LeaderElection, leaseNameFor, makeIdentity } from "../lifecycle/LeaderE
 import { HttpEndpoints } from "../observability/HttpEndpoints.ts"
 import * as Logging from "../observability/Logging.ts"
 import { Readiness } from "../observability/Readiness.ts"
+import * as Tracing from "../observability/Tracing.ts"
 import { PodSpecBuilder } from "../podspec/PodSpecBuilder.ts"
 import { version } from "../version.ts"
 import { runController } from "./Controller.ts"
@@ -94,6 +95,13 @@ export const loggingLayer = (config: ControllerConfig) =>
     noColor: config.noColor,
   })
 
+/** Exports a span per job over OTLP when `otlp-endpoint` is set; otherwise nothing. */
+export const tracingLayer = (config: ControllerConfig) =>
+  Tracing.layer({
+    ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
+    serviceVersion: version,
+  })
+
 /** The controller program: runs until a signal interrupts it or a permanent failure. */
 export const controllerProgram = (config: ControllerConfig) =>
   controllerProgramOn(config, Kubernetes.layer(kubernetesOptions(config)))
@@ -105,5 +113,6 @@ export const controllerProgramOn = <E>(
 ) =>
   underLeadership(config, Effect.scoped(runController(config))).pipe(
     Effect.provide(controllerLayerOn(config, kube)),
+    Effect.provide(tracingLayer(config)),
     Effect.provide(loggingLayer(config)),
   )
