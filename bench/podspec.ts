@@ -1,26 +1,17 @@
 /** Time to build one Job: a plain job, and a heavy one with sidecars, patches and a class. */
 import type { V1PodSpec } from "@kubernetes/client-node"
 import { Result } from "effect"
+import { toBuildConfig } from "../src/config/ControllerConfig.ts"
+import { defaultConfig } from "../src/config/decodeConfig.ts"
 import type { BuildConfig } from "../src/podspec/BuildConfig.ts"
 import { buildJob } from "../src/podspec/buildJob.ts"
 import type { ParsedJob } from "../src/podspec/JobInput.ts"
 
+// The controller's own defaults, plus what makes a heavier build: a resource class, a
+// controller patch, a hooks volume.
 const config: BuildConfig = {
-  id: "agent-stack-k8s",
-  namespace: "default",
-  image: "ghcr.io/buildkite/agent:3.136.2",
-  agentTokenSecret: "buildkite-agent-token",
-  jobPrefix: "buildkite-",
-  jobTtlMillis: 600_000,
-  jobActiveDeadlineSeconds: 21_600,
-  defaultTerminationGracePeriodSeconds: 60,
-  skipImageCheckContainers: false,
-  imageCheckContainerCpuLimit: "200m",
-  imageCheckContainerMemoryLimit: "128Mi",
-  prohibitKubernetesPlugin: false,
-  allowPodSpecPatchUnsafeCommandModification: false,
+  ...toBuildConfig(defaultConfig),
   additionalRedactedVars: ["*_CUSTOM"],
-  restricted: false,
   resourceClasses: {
     large: { resource: { requests: { cpu: "4", memory: "8Gi" } }, nodeSelector: { pool: "large" } },
   },
