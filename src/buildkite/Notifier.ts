@@ -9,7 +9,8 @@
  * and the count is logged at the next flush: `notify` never blocks and memory stays
  * bounded. On shutdown, what is still queued is sent before the layer is released.
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Metric } from "effect"
+import * as Metrics from "../observability/Metrics.ts"
 import { chunksOf, maxItemsPerRequest } from "./ApiShape.ts"
 import { BuildkiteApi } from "./BuildkiteApi.ts"
 import { cropNotificationDetail } from "./crop.ts"
@@ -49,16 +50,30 @@ const makeNotifier = (options: NotifierOptions) =>
 
     const sendBatch = (batch: ReadonlyArray<StackNotification>) =>
       api.createNotifications(batch).pipe(
-        Effect.flatMap((errors) =>
-          Effect.forEach(errors, (error) =>
-            Effect.logWarning("Buildkite rejected stack notifications").pipe(
-              Effect.annotateLogs({ error: error.error, count: error.indexes.length }),
+        Effect.flatMap((errors) => {
+          const rejected = errors.reduce((sum, error) => sum + error.indexes.length, 0)
+          return Effect.all([
+            Metric.update(Metrics.controller.notificationsSent, batch.length - rejected),
+            Metric.update(
+              Metrics.controller.notificationsDropped({ reason: "rejected" }),
+              rejected,
             ),
-          ),
-        ),
+            Effect.forEach(errors, (error) =>
+              Effect.logWarning("Buildkite rejected stack notifications").pipe(
+                Effect.annotateLogs({ error: error.error, count: error.indexes.length }),
+              ),
+            ),
+          ])
+        }),
         Effect.catch((error) =>
-          Effect.logWarning("Failed to send stack notifications").pipe(
-            Effect.annotateLogs({ error: error.message, count: batch.length }),
+          Effect.andThen(
+            Metric.update(
+              Metrics.controller.notificationsDropped({ reason: "error" }),
+              batch.length,
+            ),
+            Effect.logWarning("Failed to send stack notifications").pipe(
+              Effect.annotateLogs({ error: error.message, count: batch.length }),
+            ),
           ),
         ),
       )
@@ -71,8 +86,14 @@ const makeNotifier = (options: NotifierOptions) =>
       const warnDropped =
         lost === 0
           ? Effect.void
-          : Effect.logWarning("Dropped stack notifications, queue full").pipe(
-              Effect.annotateLogs({ count: lost, capacity: options.capacity }),
+          : Effect.andThen(
+              Metric.update(
+                Metrics.controller.notificationsDropped({ reason: "queue_full" }),
+                lost,
+              ),
+              Effect.logWarning("Dropped stack notifications, queue full").pipe(
+                Effect.annotateLogs({ count: lost, capacity: options.capacity }),
+              ),
             )
       return Effect.andThen(
         warnDropped,

@@ -1,9 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Logger } from "effect"
+import { Effect, Layer, Logger, Metric } from "effect"
 import { TestClock } from "effect/testing"
 import { BuildkiteApi } from "../../src/buildkite/BuildkiteApi.ts"
 import { defaultNotifierOptions, Notifier } from "../../src/buildkite/Notifier.ts"
 import { StackDoubleControl } from "../../src/buildkite/StackDouble.ts"
+import * as Metrics from "../../src/observability/Metrics.ts"
 
 const withNotifier = <A, E>(
   self: Effect.Effect<A, E, Notifier | StackDoubleControl>,
@@ -130,6 +131,38 @@ describe("Notifier", () => {
         }),
       ).pipe(Effect.provide(Logger.layer([capture])))
     })
+  })
+
+  describe("metrics", () => {
+    it.effect(
+      "counts notifications sent, rejected by Buildkite and dropped from a full queue",
+      () =>
+        withNotifier(
+          Effect.gen(function* () {
+            const notifier = yield* Notifier
+            const control = yield* StackDoubleControl
+            const count = (metric: Metric.Metric<number, { readonly count: number }>) =>
+              Effect.map(Metric.value(metric), (state) => state.count)
+            const sent = count(Metrics.controller.notificationsSent)
+            const rejected = count(Metrics.controller.notificationsDropped({ reason: "rejected" }))
+            const full = count(Metrics.controller.notificationsDropped({ reason: "queue_full" }))
+            const before = [yield* sent, yield* rejected, yield* full]
+
+            const uuid = yield* control.addJob()
+            yield* notifier.notify(uuid, "known job")
+            yield* notifier.notify("unknown-job", "Buildkite refuses this one")
+            yield* notifier.notify(uuid, "over capacity")
+            yield* TestClock.adjust(100)
+
+            const after = [yield* sent, yield* rejected, yield* full]
+            assert.deepStrictEqual(
+              after.map((value, index) => value - (before[index] ?? 0)),
+              [1, 1, 1],
+            )
+          }),
+          { ...defaultNotifierOptions, capacity: 2 },
+        ),
+    )
   })
 
   describe("layer", () => {

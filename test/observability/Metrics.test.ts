@@ -145,13 +145,6 @@ describe("Metrics", () => {
     it("includes our own families with their labels", () => {
       const byName = new Map(Metrics.families.map((f) => [f.metric.id, f.labelNames]))
       assert.deepStrictEqual(byName.get("buildkite_leader_is_leader"), [])
-      assert.deepStrictEqual(byName.get("buildkite_kubernetes_requests_total"), [
-        "verb",
-        "resource",
-        "code",
-      ])
-      assert.deepStrictEqual(byName.get("buildkite_buildkite_requests_total"), ["endpoint", "code"])
-      assert.deepStrictEqual(byName.get("buildkite_kubernetes_rate_limiter_queue_length"), [])
       assert.deepStrictEqual(byName.get("buildkite_notifications_sent_total"), [])
       assert.deepStrictEqual(byName.get("buildkite_notifications_dropped_total"), ["reason"])
     })
